@@ -1,0 +1,133 @@
+"""Speed and memory of the PDF path, against pdfplumber's and pypdfium2's own text output.
+
+    python bench/bench_pdf.py [--rounds 3] [--pages 200]
+
+Same pages, same run: the generated newspaper pages in corpus/pdf/. Prints pages per second
+of the full path (characters -> lines -> layout blocks, pypdfium2 and pdfplumber backends),
+of pdfplumber `extract_text()` and of pypdfium2 `get_text_range()`, with ratios; then peak
+memory of the full path on a 200-page file made in /tmp by repeating those pages (against a
+20-page file, to show it stays flat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PAGES = sorted((ROOT / "corpus" / "pdf").glob("*.pdf"))
+
+
+def full_path(backend: str):
+    from extract.pdf import read_pdf
+
+    def run(path: Path) -> int:
+        return len(read_pdf(path, "bench", backend=backend).pages)
+
+    return run
+
+
+def plumber_text(path: Path) -> int:
+    import pdfplumber
+
+    n = 0
+    with pdfplumber.open(str(path)) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            page.close()
+            n += 1
+    return n
+
+
+def pdfium_text(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    n = len(doc)
+    for i in range(n):
+        page = doc[i]
+        textpage = page.get_textpage()
+        textpage.get_text_range()
+        textpage.close()
+        page.close()
+    doc.close()
+    return n
+
+
+def pages_per_second(fn, rounds: int) -> float:
+    fn(PAGES[0])
+    pages, start = 0, time.perf_counter()
+    for _ in range(rounds):
+        for path in PAGES:
+            pages += fn(path)
+    return pages / (time.perf_counter() - start)
+
+
+def make_long_pdf(n_pages: int, out: Path) -> Path:
+    """A PDF of `n_pages` pages repeating the generated pages (pypdfium2 page import)."""
+    import pypdfium2 as pdfium
+
+    dest = pdfium.PdfDocument.new()
+    while len(dest) < n_pages:
+        for path in PAGES:
+            if len(dest) >= n_pages:
+                break
+            src = pdfium.PdfDocument(str(path))
+            dest.import_pages(src)
+            src.close()
+    dest.save(str(out))
+    dest.close()
+    return out
+
+
+PEAK_SCRIPT = """
+import resource, sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from extract.pdf import read_pdf
+doc = read_pdf(Path({path!r}), "bench", backend={backend!r})
+print(len(doc.pages), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def peak_mb(path: Path, backend: str) -> tuple[int, int]:
+    code = PEAK_SCRIPT.format(root=str(ROOT), path=str(path), backend=backend)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    pages, mb = out.stdout.split()
+    return int(pages), int(mb)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--pages", type=int, default=200)
+    args = parser.parse_args()
+    results = {
+        "full path (pypdfium2 chars)": pages_per_second(full_path("pdfium"), args.rounds),
+        "full path (pdfplumber chars)": pages_per_second(full_path("pdfplumber"), args.rounds),
+        "pdfplumber extract_text()": pages_per_second(plumber_text, args.rounds),
+        "pypdfium2 raw text": pages_per_second(pdfium_text, args.rounds),
+    }
+    raw = results["pypdfium2 raw text"]
+    plumber = results["pdfplumber extract_text()"]
+    print(f"{len(PAGES)} pages x {args.rounds} rounds")
+    for name, pps in results.items():
+        print(f"  {name:32s} {pps:8.1f} pages/s   x{raw / pps:5.1f} slower than pypdfium2 raw"
+              f"   x{pps / plumber:5.1f} vs pdfplumber extract_text")
+    with tempfile.TemporaryDirectory() as tmp:
+        short = make_long_pdf(20, Path(tmp) / "pages20.pdf")
+        long = make_long_pdf(args.pages, Path(tmp) / f"pages{args.pages}.pdf")
+        for backend in ("pdfium", "pdfplumber"):
+            n_short, mb_short = peak_mb(short, backend)
+            n_long, mb_long = peak_mb(long, backend)
+            print(f"  peak RSS, full path ({backend}): {n_short} pages {mb_short} MB, "
+                  f"{n_long} pages {mb_long} MB (x{mb_long / mb_short:.2f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,452 @@
+"""Page layout for PDFs: lines -> articles -> blocks in reading order, with kinds.
+
+Thresholds are tied to the page's body size (most common character size) and its measured
+line pitch, never to points: print pages share a baseline grid across columns, so ordinary
+line gaps must not cut, while the gap after an article, a headline or a boxed lead does.
+
+1. page header / footer: lines above the top rule / below the bottom rule (kind noise);
+2. headlines by size; each headline claims the columns directly under it up to the text
+   that runs past it on either side (this is what makes spanning headlines and inverted-L
+   articles work);
+3. every other line goes to the nearest headline above it whose columns it lies in;
+4. inside an article, recursive XY-cut on whitespace gives column pieces in reading order;
+   pieces split into blocks by size, frames, indents and short last lines; a paragraph that
+   runs on into the next column is joined back.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schemas import BBox, Block, BlockKind, Line, Page
+
+HEADLINE_RATIO = 1.45
+SECTION_RATIO = 1.12
+CAPTION_GAP_PITCHES = 1.5
+HEADER_ZONE = 0.12
+RULE_MIN_WIDTH = 0.6
+INDENT_CHARS = 0.8
+SHORT_LINE_CHARS = 1.2
+BAND_PITCHES = 3.0
+SOURCE_RE = re.compile(r"^[（(](?:据|来源[：:]|稿件来源[：:]|转自)[^（）()]{2,40}[）)]$")
+LATIN_RE = re.compile(r"[A-Za-z]")
+HANGING = set("，。、；：？！）”’」』》〉")
+KIND_COLORS = {
+    BlockKind.headline: "#d62728", BlockKind.section: "#ff7f0e", BlockKind.lead: "#9467bd",
+    BlockKind.body: "#1f77b4", BlockKind.caption: "#2ca02c", BlockKind.source: "#8c564b",
+    BlockKind.byline: "#e377c2", BlockKind.dateline: "#e377c2", BlockKind.noise: "#7f7f7f",
+}
+
+
+@dataclass
+class Metrics:
+    body: float
+    pitch: float
+    gap: float
+
+    @property
+    def cut_y(self) -> float:
+        """Smallest horizontal whitespace that separates pieces (more than a line gap)."""
+        return self.gap + 0.5 * self.body
+
+    @property
+    def cut_x(self) -> float:
+        """Smallest vertical whitespace that separates columns (narrow gutters included)."""
+        return 0.5 * self.body
+
+
+@dataclass
+class Graphics:
+    images: list[BBox] = field(default_factory=list)
+    rules: list[BBox] = field(default_factory=list)
+    frames: list[BBox] = field(default_factory=list)
+
+
+@dataclass
+class Chunk:
+    """A block under construction: lines of one kind, plus what joining needs to know."""
+
+    lines: list[Line]
+    kind: BlockKind = BlockKind.body
+    indented: bool = False
+    ends_short: bool = False
+
+    @property
+    def bbox(self) -> BBox:
+        return union([ln.bbox for ln in self.lines])
+
+
+def union(boxes) -> BBox:
+    boxes = [b for b in boxes if b]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def measure(lines: list[Line], body: float) -> Metrics:
+    """Line pitch and ordinary gap measured between body-size lines stacked in a column."""
+    body_lines = sorted((ln for ln in lines if ln.size and abs(ln.size - body) < 0.1 * body),
+                        key=lambda ln: (ln.bbox[0] // (body * 4), ln.bbox[1]))
+    pitches, gaps = [], []
+    for a, b in itertools.pairwise(body_lines):
+        if overlap(a.bbox[0], a.bbox[2], b.bbox[0], b.bbox[2]) <= 0:
+            continue
+        d = b.bbox[1] - a.bbox[1]
+        if 0.9 * body < d < 2.5 * body:
+            pitches.append(d)
+            gaps.append(max(0.0, b.bbox[1] - a.bbox[3]))
+    pitch = statistics.median(pitches) if pitches else 1.5 * body
+    gap = statistics.median(gaps) if gaps else 0.4 * body
+    return Metrics(body, pitch, gap)
+
+
+# --- XY-cut ---------------------------------------------------------------------------
+
+
+def core_right(ln: Line) -> float:
+    """Right edge without hanging closing punctuation (it may reach into the gutter)."""
+    boxes = ln.char_boxes or []
+    for ch, box in zip(reversed(ln.text), reversed(boxes), strict=False):
+        if ch not in HANGING:
+            return box[2]
+    return ln.bbox[2]
+
+
+def _split(lines: list[Line], lo: int, hi: int, threshold: float) -> list[list[Line]]:
+    def end(ln: Line) -> float:
+        return core_right(ln) if hi == 2 else ln.bbox[hi]
+
+    ordered = sorted(lines, key=lambda ln: ln.bbox[lo])
+    groups, current, reach = [], [ordered[0]], end(ordered[0])
+    for ln in ordered[1:]:
+        if ln.bbox[lo] - reach >= threshold:
+            groups.append(current)
+            current = []
+        current.append(ln)
+        reach = max(reach, end(ln))
+    groups.append(current)
+    return groups
+
+
+def xy_cut(lines: list[Line], m: Metrics) -> list[list[Line]]:
+    """Recursive XY-cut: horizontal strips first, then columns; leaves in reading order."""
+    if len(lines) <= 1:
+        return [lines] if lines else []
+    for lo, hi, threshold in ((1, 3, m.cut_y), (0, 2, m.cut_x)):
+        groups = _split(lines, lo, hi, threshold)
+        if len(groups) > 1:
+            return [leaf for g in groups for leaf in xy_cut(g, m)]
+    return [sorted(lines, key=lambda ln: (ln.bbox[1], ln.bbox[0]))]
+
+
+
+
+# --- page regions -----------------------------------------------------------------------
+
+
+def split_header_footer(lines: list[Line], page: Page, rules: list[BBox]) -> tuple[list[Line], list[Line]]:
+    """Lines above the top rule or below the bottom rule of the page are header/footer."""
+    width, height = page.width or 0, page.height or 0
+    long_rules = [r for r in rules if r[2] - r[0] >= RULE_MIN_WIDTH * width]
+    top = max((r[3] for r in long_rules if r[3] < height * HEADER_ZONE), default=None)
+    bottom = min((r[1] for r in long_rules if r[1] > height * (1 - HEADER_ZONE)), default=None)
+    content, noise = [], []
+    for ln in lines:
+        mid = (ln.bbox[1] + ln.bbox[3]) / 2
+        if (top is not None and mid < top) or (bottom is not None and mid > bottom):
+            noise.append(ln)
+        else:
+            content.append(ln)
+    return content, noise
+
+
+def is_headline_line(ln: Line, m: Metrics) -> bool:
+    return (ln.size or 0) >= HEADLINE_RATIO * m.body
+
+
+def headline_groups(lines: list[Line], m: Metrics) -> list[list[Line]]:
+    """Consecutive headline-size lines stacked closely form one headline."""
+    heads = sorted((ln for ln in lines if is_headline_line(ln, m)), key=lambda ln: ln.bbox[1])
+    groups: list[list[Line]] = []
+    for ln in heads:
+        for g in groups:
+            last = g[-1]
+            if (0 <= ln.bbox[1] - last.bbox[3] < 0.8 * (ln.size or m.body)
+                    and overlap(ln.bbox[0], ln.bbox[2], last.bbox[0], last.bbox[2]) > 0):
+                g.append(ln)
+                break
+        else:
+            groups.append([ln])
+    return groups
+
+
+def headline_extent(head: BBox, others: list[Line], m: Metrics) -> tuple[float, float]:
+    """The x-range a headline rules over: the columns under it, up to text running past it."""
+    x0, top, x1, bottom = head
+    walls = [ln.bbox for ln in others
+             if overlap(ln.bbox[1], ln.bbox[3], top, bottom) > 0.3 * (ln.bbox[3] - ln.bbox[1])]
+    left = max((w[2] for w in walls if w[2] <= x0 + 1), default=-1e9)
+    right = min((w[0] for w in walls if w[0] >= x1 - 1), default=1e9)
+    band = [ln.bbox for ln in others
+            if bottom - 1 <= ln.bbox[1] <= bottom + BAND_PITCHES * m.pitch
+            and ln.bbox[0] >= left - 1 and ln.bbox[2] <= right + 1]
+    if not band:
+        return x0, x1
+    return min(x0, *(b[0] for b in band)), max(x1, *(b[2] for b in band))
+
+
+def assign_lines(lines: list[Line], heads: list[list[Line]], m: Metrics) -> tuple[list[list[Line]], list[Line]]:
+    """Each non-headline line joins the nearest headline above it whose columns it lies in."""
+    members = {id(ln) for g in heads for ln in g}
+    others = [ln for ln in lines if id(ln) not in members]
+    boxes = [union([ln.bbox for ln in g]) for g in heads]
+    extents = []
+    for i, box in enumerate(boxes):
+        walls = others + [ln for j, g in enumerate(heads) if j != i for ln in g]
+        extents.append(headline_extent(box, walls, m))
+    groups: list[list[Line]] = [[] for _ in heads]
+    orphans: list[Line] = []
+    for ln in others:
+        x0, top, x1, _ = ln.bbox
+        best, best_bottom = None, -1e9
+        for i, (box, (e0, e1)) in enumerate(zip(boxes, extents, strict=True)):
+            if box[3] <= top + 1 and overlap(x0, x1, e0, e1) >= 0.5 * (x1 - x0) and box[3] > best_bottom:
+                best, best_bottom = i, box[3]
+        (groups[best] if best is not None else orphans).append(ln)
+    return groups, orphans
+
+
+# --- blocks -----------------------------------------------------------------------------
+
+
+def size_class(ln: Line, m: Metrics) -> str:
+    ratio = (ln.size or m.body) / m.body
+    if ratio >= HEADLINE_RATIO:
+        return "headline"
+    if ratio >= SECTION_RATIO:
+        return "section"
+    if ratio <= 0.93:
+        return "small"
+    return "body"
+
+
+def frame_of(ln: Line, frames: list[BBox]) -> int:
+    """Index of the drawn frame around the line's centre, -1 when none."""
+    x, y = (ln.bbox[0] + ln.bbox[2]) / 2, (ln.bbox[1] + ln.bbox[3]) / 2
+    return next((i for i, f in enumerate(frames) if f[0] <= x <= f[2] and f[1] <= y <= f[3]), -1)
+
+
+def leaf_chunks(leaf: list[Line], m: Metrics, g: Graphics) -> list[Chunk]:
+    """One XY-cut leaf (a column piece) becomes paragraph-level chunks."""
+    left = min(ln.bbox[0] for ln in leaf)
+    right = max(ln.bbox[2] for ln in leaf)
+    chunks: list[Chunk] = []
+    prev: Line | None = None
+    for ln in leaf:
+        size = ln.size or m.body
+        indented = ln.bbox[0] > left + INDENT_CHARS * size
+        new = (prev is None or size_class(ln, m) != size_class(prev, m)
+               or frame_of(ln, g.frames) != frame_of(prev, g.frames)
+               or ln.bbox[1] - prev.bbox[3] >= m.cut_y
+               or (size_class(ln, m) == "body" and (indented or chunks[-1].ends_short)))
+        if new:
+            chunks.append(Chunk([ln], indented=indented))
+        else:
+            chunks[-1].lines.append(ln)
+        chunks[-1].ends_short = ln.bbox[2] < right - SHORT_LINE_CHARS * size
+        prev = ln
+    return chunks
+
+
+def classify(chunk: Chunk, m: Metrics, g: Graphics) -> BlockKind:
+    text = "".join(ln.text for ln in chunk.lines)
+    first = chunk.lines[0]
+    cls = size_class(first, m)
+    if cls == "headline":
+        return BlockKind.headline
+    if SOURCE_RE.match(text):
+        return BlockKind.source
+    x0, top, x1, _ = chunk.bbox
+    for im in g.images:
+        if 0 <= top - im[3] <= CAPTION_GAP_PITCHES * m.pitch and overlap(x0, x1, im[0], im[2]) > 0:
+            return BlockKind.caption
+    if frame_of(first, g.frames) >= 0:
+        return BlockKind.lead
+    if cls == "section" or (first.bold and len(text) <= 24 and not text.endswith("。")):
+        return BlockKind.section
+    return BlockKind.body
+
+
+def join_chunk_text(lines: list[Line]) -> tuple[str, list[BBox | None]]:
+    """Reflow lines into one string with aligned boxes: CJK joins with no space, a Latin word
+    broken at a line end gets its space back, a hyphen splitting a word is dropped."""
+    text: list[str] = []
+    boxes: list[BBox | None] = []
+    for ln in lines:
+        chars = list(ln.text)
+        cboxes = list(ln.char_boxes or [ln.bbox] * len(chars))
+        if text:
+            if text[-1] == "-" and len(text) > 1 and text[-2].isalpha() and chars[:1] and chars[0].islower():
+                text.pop()
+                boxes.pop()
+            elif LATIN_RE.match(text[-1]) and chars and LATIN_RE.match(chars[0]):
+                text.append(" ")
+                boxes.append(None)
+        text.extend(chars)
+        boxes.extend(cboxes)
+    return "".join(text), boxes
+
+
+def align_boxes(source: str, boxes: list, target: str) -> list:
+    """Carry character boxes from `source` over to `target` (the same text reflowed)."""
+    out: list = [None] * len(target)
+    matcher = difflib.SequenceMatcher(None, source, target, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal" or (op == "replace" and a1 - a0 == b1 - b0):
+            out[b0:b1] = boxes[a0:a1]
+    return out
+
+
+def reflowed(lines: list[Line], kind: BlockKind) -> tuple[str, list[BBox | None]]:
+    """Block text by the project's reflow rules (`extract.reflow.join_lines` when present),
+    with the characters' boxes aligned to it. Headlines and section headings keep the
+    spaces that separate their phrases, as the text path keeps them."""
+    text, boxes = join_chunk_text(lines)
+    if kind in (BlockKind.headline, BlockKind.section):
+        return text, boxes
+    try:
+        from extract.reflow import join_lines
+    except ImportError:
+        return text, boxes
+    joined = join_lines([ln.text for ln in lines])
+    if joined == text:
+        return text, boxes
+    return joined, align_boxes(text, boxes, joined)
+
+
+def chunk_block(chunk: Chunk, page: int) -> Block:
+    text, boxes = reflowed(chunk.lines, chunk.kind)
+    sizes = [ln.size for ln in chunk.lines if ln.size]
+    return Block(kind=chunk.kind, text=text, page=page, bbox=chunk.bbox,
+                 size=statistics.median(sizes) if sizes else None, char_boxes=boxes)
+
+
+def article_chunks(lines: list[Line], m: Metrics, g: Graphics) -> list[Chunk]:
+    """An article's lines in reading order as classified chunks, continued paragraphs joined."""
+    chunks: list[Chunk] = []
+    for leaf in xy_cut(lines, m):
+        for chunk in leaf_chunks(leaf, m, g):
+            chunk.kind = classify(chunk, m, g)
+            last = next((c for c in reversed(chunks) if c.kind != BlockKind.caption), None)
+            if (last is not None and chunk.kind == last.kind
+                    and chunk.kind in (BlockKind.body, BlockKind.lead, BlockKind.headline)
+                    and not chunk.indented and not last.ends_short):
+                last.lines.extend(chunk.lines)
+                last.ends_short = chunk.ends_short
+                continue
+            chunks.append(chunk)
+    return chunks
+
+
+def graphics_of(raw) -> Graphics:
+    if raw is None:
+        return Graphics()
+    return Graphics(list(raw.images), list(raw.rules), list(raw.frames))
+
+
+def body_size_of(lines: list[Line]) -> float:
+    weights: dict[float, int] = {}
+    for ln in lines:
+        if ln.size:
+            key = round(ln.size * 2) / 2
+            weights[key] = weights.get(key, 0) + len(ln.text)
+    return max(weights, key=weights.get) if weights else 10.0
+
+
+def layout_page(page: Page, raw=None, body: float | None = None) -> list[Block]:
+    """A page's lines become blocks in reading order: article by article, headline first."""
+    g = graphics_of(raw)
+    body = body or body_size_of(page.lines)
+    m = measure(page.lines, body)
+    content, noise = split_header_footer(page.lines, page, g.rules)
+    heads = headline_groups(content, m)
+    groups, orphans = assign_lines(content, heads, m)
+    articles: list[tuple[float, list[Chunk]]] = []
+    if orphans:
+        articles.append((-1.0, article_chunks(orphans, m, g)))
+    stand_ins = [Line(text="", bbox=union([ln.bbox for ln in head + members]))
+                 for head, members in zip(heads, groups, strict=True)]
+    order = {id(ln): i for i, leaf in enumerate(xy_cut(stand_ins, m)) for ln in leaf}
+    for head, members, stand_in in zip(heads, groups, stand_ins, strict=True):
+        head_chunk = Chunk(sorted(head, key=lambda ln: ln.bbox[1]), BlockKind.headline)
+        rank = order[id(stand_in)] + (stand_in.bbox[1] / 1e6)
+        articles.append((rank, [head_chunk, *article_chunks(members, m, g)]))
+    articles.sort(key=lambda a: a[0])
+    chunks = [Chunk(noise_lines, BlockKind.noise) for noise_lines in xy_cut(noise, m)]
+    chunks += [c for _, cs in articles for c in cs]
+    blocks = []
+    for i, chunk in enumerate(chunks):
+        block = chunk_block(chunk, page.number)
+        block.order = i
+        blocks.append(block)
+    return blocks
+
+
+def group_articles(page: Page) -> list[list[Block]]:
+    """The page's blocks grouped by article: a headline starts one; noise is left out.
+
+    `layout_page` already attached leads, captions, sections and source lines to their
+    headline by geometry and emits blocks article by article; text before the first
+    headline (a story continued from an earlier page) forms a group of its own.
+    """
+    blocks = page.blocks if page.blocks is not None else layout_page(page)
+    groups: list[list[Block]] = []
+    for block in sorted(blocks, key=lambda b: b.order):
+        if block.kind == BlockKind.noise:
+            continue
+        if block.kind == BlockKind.headline or not groups:
+            groups.append([block])
+        else:
+            groups[-1].append(block)
+    return groups
+
+
+def draw_layout(pdf_path: Path, page_number: int, png_path: Path, figure_boxes: list[tuple] = ()) -> Path:
+    """Draw columns, blocks coloured by kind, reading-order numbers and figure boxes."""
+    import pdfplumber
+    from PIL import ImageDraw
+
+    from extract.pdf import BACKENDS, page_from_raw
+
+    raw = next(r for r in BACKENDS["pdfium"](Path(pdf_path)) if r.number == page_number)
+    page, body = page_from_raw(raw)
+    blocks = layout_page(page, raw, body)
+    m = measure(page.lines, body)
+    with pdfplumber.open(str(pdf_path)) as pdf:
+        pl_page = pdf.pages[page_number - 1]
+        image = pl_page.to_image(resolution=110)
+        for leaf in xy_cut(split_header_footer(page.lines, page, raw.rules)[0], m):
+            image.draw_rect(union([ln.bbox for ln in leaf]), fill=None, stroke="#bbbbbb", stroke_width=1)
+        for block in blocks:
+            color = KIND_COLORS.get(block.kind, "#000000")
+            image.draw_rect(block.bbox, fill=None, stroke=color, stroke_width=2)
+        for box in figure_boxes:
+            image.draw_rect(tuple(box), fill=None, stroke="#ff00ff", stroke_width=3)
+        scale = image.scale
+        draw = ImageDraw.Draw(image.annotated)
+        for block in blocks:
+            x, y = block.bbox[0] * scale, block.bbox[1] * scale
+            draw.rectangle((x, y, x + 18, y + 12), fill="#000000")
+            draw.text((x + 2, y), str(block.order), fill="#ffffff")
+        png_path = Path(png_path)
+        image.save(str(png_path))
+        pl_page.close()
+    return png_path

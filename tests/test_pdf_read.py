@@ -1,0 +1,107 @@
+"""Characters to cleaned lines: GBK mojibake, hidden glyphs, dash rules, flags, spacing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from extract.pdf import (
+    Glyph,
+    RawPage,
+    build_lines,
+    fragment_text,
+    is_dash_rule,
+    page_from_raw,
+    read_pdf,
+    redecode_gbk,
+)
+from schemas import DocumentKind, PageFlag
+
+
+def glyphs_for(text: str, x: float = 10, top: float = 10, size: float = 10, step: float | None = None):
+    step = step or size
+    return [Glyph(ch, x + i * step, top, x + (i + 1) * step, top + size, size) for i, ch in enumerate(text)]
+
+
+def test_gbk_bytes_read_as_latin1_are_redecoded():
+    raw = "社会工作".encode("gbk").decode("latin-1")
+    glyphs = [Glyph(ch, 10 + i * 5, 10, 15 + i * 5, 20, 10) for i, ch in enumerate(raw)]
+    out, changed = redecode_gbk(glyphs)
+    assert changed
+    assert "".join(g.text for g in out) == "社会工作"
+    assert out[0].x0 == 10 and out[0].x1 == 20
+
+
+def test_real_chinese_is_not_redecoded():
+    out, changed = redecode_gbk(glyphs_for("民政局"))
+    assert not changed and "".join(g.text for g in out) == "民政局"
+
+
+def test_column_gutter_splits_lines_but_letter_gaps_do_not():
+    left = glyphs_for("社会工作服务", x=10, size=9)
+    right = glyphs_for("站点建设", x=10 + 6 * 9 + 6, size=9)
+    frags = build_lines(left + right)
+    assert sorted(fragment_text(f)[0] for f in frags) == ["社会工作服务", "站点建设"]
+
+
+def test_no_space_around_numbers_but_space_between_words():
+    glyphs = glyphs_for("共", size=10) + glyphs_for("185", x=24, size=10, step=5)
+    glyphs += glyphs_for("人", x=42, size=10)
+    (frag,) = build_lines(glyphs)
+    assert fragment_text(frag)[0] == "共185人"
+    space = Glyph(" ", 20, 10, 23, 20, 10, visible=False, space=True)
+    words = [*glyphs_for("ab", size=10, step=5), space, *glyphs_for("cd", x=23, size=10, step=5)]
+    (frag,) = build_lines(words)
+    text, boxes = fragment_text(frag)
+    assert text == "ab cd" and len(boxes) == len(text)
+
+
+def test_hidden_tiny_and_dash_glyphs_are_dropped():
+    body = glyphs_for("困难群众救助", size=10)
+    hidden = Glyph("制", 70, 10, 80, 20, 10, visible=False)
+    tiny = Glyph("x", 82, 10, 84, 12, 2)
+    rule = glyphs_for("————————", top=40, size=10)
+    raw = RawPage(1, 200, 200, [*body, hidden, tiny, *rule])
+    page, size = page_from_raw(raw)
+    assert size == 10
+    assert [ln.text for ln in page.lines] == ["困难群众救助"]
+    assert is_dash_rule("- - - - - -") and not is_dash_rule("2024-05")
+
+
+def test_page_with_image_and_no_text_needs_ocr():
+    page, _ = page_from_raw(RawPage(1, 200, 200, [], images=[(0, 0, 100, 100)]))
+    assert PageFlag.needs_ocr in page.flags
+    page, _ = page_from_raw(RawPage(1, 200, 200, []))
+    assert PageFlag.empty in page.flags
+
+
+def test_vertical_text_is_flagged():
+    glyphs = [Glyph(ch, 50, 10 + i * 11, 60, 20 + i * 11, 10) for i, ch in enumerate("竖排文字测试一二三四五六七八")]
+    page, _ = page_from_raw(RawPage(1, 200, 300, glyphs))
+    assert PageFlag.vertical_text in page.flags
+
+
+def test_white_and_invisible_text_does_not_leak(tmp_path: Path):
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "hidden.pdf"
+    c = canvas.Canvas(str(path), pagesize=(300, 200))
+    c.setFont("STSong-Light", 12)
+    c.drawString(20, 150, "持证社工")
+    c.setFillColorRGB(1, 1, 1)
+    c.drawString(20, 120, "隐藏白字")
+    c.setFillColorRGB(0, 0, 0)
+    t = c.beginText(20, 90)
+    t.setFont("STSong-Light", 12)
+    t.setTextRenderMode(3)
+    t.textOut("不可见字")
+    c.drawText(t)
+    c.showPage()
+    c.save()
+    for backend in ("pdfium", "pdfplumber"):
+        doc = read_pdf(path, "x", backend=backend)
+        text = "".join(ln.text for ln in doc.pages[0].lines)
+        assert "持证社工" in text and "隐藏" not in text, backend
+    assert read_pdf(path, "x").kind == DocumentKind.pdf
