@@ -15,7 +15,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from extract import EXTRACTOR_VERSION, store
+import extract
+from extract import store
 from schemas import Article, ArticleFacts, BBox, Document, DocumentKind
 
 SUFFIXES = {".txt", ".md", ".pdf"}
@@ -153,7 +154,7 @@ def ingest_paths(
             continue
         document_id = hashlib.sha256(data).hexdigest()
         stored = store.stored_version(db, document_id)
-        if stored == ("ok", EXTRACTOR_VERSION) and not force:
+        if stored == ("ok", extract.EXTRACTOR_VERSION) and not force:
             report(FileResult(str(path), "unchanged"))
             continue
         todo.append((path, document_id, len(data), stored[0] if stored else None))
@@ -165,7 +166,7 @@ def ingest_paths(
             report(FileResult(str(path), "failed", error=outcome))
             return
         document, extracted = outcome
-        store.save_document(db, document, extracted, EXTRACTOR_VERSION)
+        store.save_document(db, document, extracted, extract.EXTRACTOR_VERSION)
         report(
             FileResult(
                 str(path),

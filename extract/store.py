@@ -247,19 +247,26 @@ def article_id_for(document_id: str, seq: int) -> str:
     return hashlib.sha256(f"{document_id}:{seq}".encode()).hexdigest()[:16]
 
 
-def fact_id_for(document_id: str, sentence: str, surface: str, occurrence: int) -> str:
-    """Stable across re-ingests and extractor versions while the sentence and number stay."""
-    key = "\x1f".join([document_id, sentence, surface, str(occurrence)])
+def fact_id_for(document_id: str, sentence: str, offset: int, surface: str, twin: int) -> str:
+    """Stable across re-ingests and extractor versions while the sentence and number stay.
+
+    `offset` is where the number stands in its sentence, so dropping or adding another
+    figure of the same sentence does not shift this one's id; `twin` tells apart several
+    figures read from one number (`A和B均达100%`).
+    """
+    key = "\x1f".join([document_id, sentence, str(offset), surface, str(twin)])
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def assign_fact_ids(document_id: str, figures: Iterable[Figure]) -> None:
-    seen: dict[tuple[str, str], int] = {}
+def assign_fact_ids(document_id: str, text: str, figures: Iterable[Figure]) -> None:
+    seen: dict[tuple[str, int, str], int] = {}
     for figure in figures:
-        key = (figure.sentence, figure.surface)
-        occurrence = seen.get(key, 0)
-        seen[key] = occurrence + 1
-        figure.fact_id = fact_id_for(document_id, figure.sentence, figure.surface, occurrence)
+        sentence_start = text.rfind(figure.sentence, 0, figure.char_start + 1)
+        offset = figure.char_start - sentence_start if sentence_start >= 0 else figure.char_start
+        key = (figure.sentence, offset, figure.surface)
+        twin = seen.get(key, 0)
+        seen[key] = twin + 1
+        figure.fact_id = fact_id_for(document_id, figure.sentence, offset, figure.surface, twin)
 
 
 def stored_version(db: sqlite_utils.Database, document_id: str) -> tuple[str, str] | None:
@@ -416,7 +423,7 @@ def _insert_article(db, document, article, facts, text_seg, previous, stamp) -> 
             previous["organizations"], f"{article_id}|{org.full_name}", org_row, stamp
         )
         db["organizations"].insert(org_row, replace=True)
-    assign_fact_ids(document.document_id, facts.figures)
+    assign_fact_ids(document.document_id, article.text, facts.figures)
     by_index = {f.index: f.fact_id for f in facts.figures}
     for figure in facts.figures:
         fig_row = {

@@ -74,7 +74,6 @@ def test_verdicts_reattach_after_forced_reingest_and_new_extractor(tmp_path, bul
     monkeypatch.setattr(extract, "EXTRACTOR_VERSION", "review-test-2")
     import extract.pipeline as pipeline
 
-    monkeypatch.setattr(pipeline, "EXTRACTOR_VERSION", "review-test-2")
     original = pipeline.analyse
 
     def improved(article, published):

@@ -82,3 +82,21 @@ def test_search_trigram_and_short_terms(db):
     assert store.search_articles(db, "养老院") == []
     assert store.search_articles(db, '"); DROP TABLE articles; --') == []
     assert db["articles"].exists()
+
+
+def test_fact_id_does_not_shift_when_another_figure_of_the_sentence_is_dropped():
+    text = "标题\n低保覆盖率达100%，特困供养覆盖率达100%。"
+    sentence = text[3:]
+    first = text.index("100")
+    second = text.index("100", first + 1)
+
+    def fig(i, start):
+        return Figure(index=i, value=100, unit="%", quote=sentence, sentence=sentence,
+                      surface="100%", char_start=start, char_end=start + 4)
+
+    both = [fig(0, first), fig(1, second)]
+    store.assign_fact_ids("d" * 64, text, both)
+    only_second = [fig(0, second)]
+    store.assign_fact_ids("d" * 64, text, only_second)
+    assert both[0].fact_id != both[1].fact_id
+    assert only_second[0].fact_id == both[1].fact_id
