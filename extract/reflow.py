@@ -1,0 +1,497 @@
+"""Stage 2: the physical lines of a text page become paragraph blocks.
+
+Text copied out of a newspaper PDF breaks every column-width (11-15 characters), puts blank
+lines inside paragraphs, splits numbers from their units and words across lines, and puts
+spaces around numbers. `reflow` joins the lines back into paragraphs without inventing or
+losing a character (only spaces and line breaks go), and gives every block a first-guess
+kind (headline, section, body, caption, source, byline, dateline, noise) that
+`extract.segment` refines.
+
+The evidence for a paragraph break is, in order: a source line, a caption, an indented
+line, a heading (a short unpunctuated line, or a `地名：` headline), and a sentence end at a
+line end. Splitting at a sentence end is harmless; joining in the middle of a sentence is
+not, so a line that does not end a sentence is never the end of a body paragraph.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from statistics import median
+
+from schemas import Block, BlockKind, Page
+
+SENTENCE_END = re.compile(r"[。！？；…!?;][”’」』）)》\"']*$")
+CLOSERS = "”’」』）)》"
+OPENERS = {"“": "”", "‘": "’", "「": "」", "『": "』", "（": "）", "(": ")", "《": "》"}
+BODY_PUNCT = set("，。；！？、,;!?：:…")
+"""Punctuation that marks running text; a heading line has none of it."""
+RUNNING_PUNCT = set("，。；、,;")
+
+SOURCE_LINE = re.compile(
+    r"^[（(]\s*(?:据|来源\s*[：:]|稿件来源\s*[：:]|信息来源\s*[：:]|转自|摘自|转载自)"
+    r"\s*(?P<outlet>[^（）()]{1,40}?)\s*[）)]$"
+)
+SOURCE_START = re.compile(r"^[（(]\s*(?:据|来源\s*[：:]|稿件来源|信息来源|转自|摘自|转载自)")
+INLINE_SOURCE = re.compile(
+    r"^(?P<body>.*[。！？…”’」）)])\s*(?P<source>[（(]\s*(?:据|来源\s*[：:])[^（）()]{1,40}[）)])$"
+)
+CAPTION_END = re.compile(
+    r"[（(]\s*(?:图片来源|图片由|图源|图片|摄影|供图|图\s*[/／:：]|图文)[^（）()]*[）)]$"
+    r"|[（(][^（）()]{1,24}\s*(?:摄|供图|/摄)[）)]$"
+)
+CAPTION_START = re.compile(r"^(?:图为|图：|图片：|▲|△)")
+BYLINE = re.compile(r"^[（(]?\s*(?:本报记者|记者|通讯员|文/|文／|作者[：:])[^。；]{0,30}[）)]?$")
+DATE_TEXT = (
+    r"(?:(?:日期|发布时间|发布日期|时间)\s*[：:]\s*)?"
+    r"(?:19|20)\d{2}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2})"
+    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*(?:(?:星期|周)[一二三四五六日天])?"
+)
+DATELINE = re.compile(rf"^{DATE_TEXT}\s*$")
+DATE_SEARCH = re.compile(r"(?:19|20)\d{2}\s*(?:年\s*\d{1,2}\s*月|[-/.]\d{1,2}[-/.]\d{1,2})")
+PAGE_HEADER = re.compile(rf"^(?:{DATE_TEXT}\s*)?第\s*[\d一二三四五六七八九十]+\s*版.{{0,20}}$|^{DATE_TEXT}\s*第\s*[\d一二三四五六七八九十]+\s*版.{{0,20}}$")
+"""A newspaper page header (`2024年3月8日 星期五 第3版`): furniture, kept as noise."""
+META_LINE = re.compile(
+    r"^(?:发布时间|发布日期|日期|时间|来源|作者|编辑|责任编辑|浏览量?|阅读量?|点击量?|字号)"
+    r"\s*[：:]?\s*[^。，；！？]*$"
+)
+"""A web page's header line: `发布时间：2024-04-02 10:15　来源：长春日报　浏览量 987`."""
+META_LABELS = re.compile(r"发布时间|发布日期|日期|来源|作者|编辑|浏览|阅读|点击")
+ENUMERATOR = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．]|第[一二三四五六七八九十]+[部分章节条])\s*"
+)
+
+PROVINCE_SHORT = (
+    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建", "江西",
+    "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏", "陕西", "甘肃",
+    "青海", "宁夏", "新疆", "香港", "澳门", "台湾",
+)
+PLACE_SUFFIXES = (*tuple("省市县区旗镇乡村州盟"), "街道", "社区", "新区", "自治州", "自治县")
+SPEECH_ENDINGS = ("表示", "介绍", "说", "指出", "了解到", "强调", "认为", "称", "提到", "获悉")
+HEADLINE_PREFIX = re.compile(r"^(?P<place>[\u4e00-\u9fff·]{2,12})\s*[：:]\s*(?P<rest>.*)$")
+
+HEADING_MAX_CHARS = 40
+HEADING_GROUP_MAX = 2
+"""Section headings set in two short lines; a headline wraps at most once more."""
+HEADLINE_LINES_MAX = 3
+SHORT_MARGIN = 3.5
+"""A heading line is narrower than the column by more than a paragraph indent (two hanzi)
+plus the slack of punctuation squeezing."""
+SHORT_RATIO = 0.8
+WIDE_MARGIN = 2.0
+"""A line this much wider than the column spans columns: a headline."""
+WRAPPED_RATIO = 0.7
+"""A headline line at least this share of the column wide may have wrapped onto the next."""
+WINDOW = 8
+MIN_WINDOW_LINES = 4
+
+
+@dataclass
+class Row:
+    """One nonblank physical line with what reflow needs to know about it."""
+
+    raw: str
+    text: str
+    indent: bool
+    width: float
+    ref: float = 0.0
+
+
+def reflow(page: Page) -> list[Block]:
+    """Join a text page's lines into blocks in reading order, each with a first-guess kind."""
+    rows = make_rows([line.text for line in page.lines])
+    blocks = [
+        Block(kind=kind, text=text, page=page.number, order=order)
+        for order, (kind, text) in enumerate(build_blocks(rows))
+    ]
+    return blocks
+
+
+def make_rows(lines: list[str]) -> list[Row]:
+    """Nonblank lines with their visual width and the local column width around them."""
+    rows = [
+        Row(raw=line, text=line.strip(" \t\u3000"), indent=is_indented(line), width=visual_width(line))
+        for line in lines
+        if line.strip(" \t\u3000")
+    ]
+    body_widths = [r.width for r in rows if looks_like_running_text(r.text)]
+    overall = percentile(body_widths, 0.75) if body_widths else max((r.width for r in rows), default=0)
+    for i, row in enumerate(rows):
+        near = [
+            r.width
+            for r in rows[max(0, i - WINDOW) : i + WINDOW + 1]
+            if r is not row and looks_like_running_text(r.text)
+        ]
+        row.ref = percentile(near, 0.75) if len(near) >= MIN_WINDOW_LINES else overall
+    return rows
+
+
+def build_blocks(rows: list[Row]) -> list[tuple[BlockKind, str]]:
+    """Walk the rows once, closing a paragraph whenever the evidence says it ends."""
+    out: list[tuple[BlockKind, str]] = []
+    para: list[Row] = []
+
+    def flush() -> None:
+        if para:
+            text = join_lines([r.raw for r in para])
+            out.append((paragraph_kind(text), text))
+            para.clear()
+
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        text = row.text
+        if para and closes_open_quote(join_lines([r.raw for r in para]), text):
+            para.append(row)
+            i += 1
+            if ends_paragraph(para, rows, i):
+                flush()
+            continue
+        if is_noise(text):
+            flush()
+            out.append((BlockKind.noise, text))
+            i += 1
+            continue
+        if SOURCE_START.match(text):
+            used, source = take_bracketed(rows, i)
+            if SOURCE_LINE.match(source):
+                flush()
+                out.append((BlockKind.source, source))
+                i += used
+                continue
+        if para and row.indent:
+            flush()
+        if not para and PAGE_HEADER.match(text):
+            out.append((BlockKind.noise, tidy_spaces(text)))
+            i += 1
+            continue
+        if not para and (DATELINE.match(text) or BYLINE.match(text) or is_meta_line(text)):
+            out.append((paragraph_kind(text), tidy_spaces(text)))
+            i += 1
+            continue
+        if not para:
+            used, kind, heading = match_heading(rows, i)
+            if used:
+                out.append((kind, heading))
+                i += used
+                continue
+        para.append(row)
+        i += 1
+        joined = join_lines([r.raw for r in para])
+        inline = INLINE_SOURCE.match(joined)
+        if inline and SOURCE_LINE.match(inline["source"]):
+            para.clear()
+            out.append((paragraph_kind(inline["body"]), inline["body"]))
+            out.append((BlockKind.source, tidy_spaces(inline["source"])))
+        elif ends_paragraph(para, rows, i):
+            flush()
+    flush()
+    return out
+
+
+def ends_paragraph(para: list[Row], rows: list[Row], next_index: int) -> bool:
+    """True when the paragraph so far ends at its last line.
+
+    A sentence end at the line end closes it, unless the next line only closes a quote
+    the paragraph left open. A caption's closing picture credit also closes it.
+    """
+    text = join_lines([r.raw for r in para])
+    if CAPTION_END.search(text):
+        return True
+    if not SENTENCE_END.search(text):
+        return False
+    return not (next_index < len(rows) and closes_open_quote(text, rows[next_index].text))
+
+
+def closes_open_quote(text: str, next_line: str) -> bool:
+    """The next line starts with a closing mark that `text` left open."""
+    if not next_line or next_line[0] not in CLOSERS:
+        return False
+    return any(
+        closer == next_line[0] and text.count(opener) > text.count(closer)
+        for opener, closer in OPENERS.items()
+    )
+
+
+def paragraph_kind(text: str) -> BlockKind:
+    """First guess for a closed paragraph: caption, byline, dateline, noise or body."""
+    if CAPTION_END.search(text) and not SENTENCE_END.search(text[: CAPTION_END.search(text).start()]):
+        return BlockKind.caption
+    if CAPTION_START.match(text):
+        return BlockKind.caption
+    if DATELINE.match(text) or (is_meta_line(text) and DATE_SEARCH.search(text)):
+        return BlockKind.dateline
+    if is_meta_line(text):
+        return BlockKind.byline
+    if BYLINE.match(text):
+        return BlockKind.byline
+    if is_noise(text):
+        return BlockKind.noise
+    return BlockKind.body
+
+
+def take_bracketed(rows: list[Row], i: int, max_lines: int = 3) -> tuple[int, str]:
+    """Join lines from `i` until the bracket opened on line `i` closes (a wrapped source line)."""
+    taken: list[str] = []
+    for j in range(i, min(len(rows), i + max_lines)):
+        taken.append(rows[j].raw)
+        text = join_lines(taken)
+        if text.count("（") + text.count("(") <= text.count("）") + text.count(")"):
+            return j - i + 1, text
+    return 1, join_lines(taken[:1])
+
+
+# --- headings -------------------------------------------------------------------------
+
+
+def match_heading(rows: list[Row], i: int) -> tuple[int, BlockKind, str]:
+    """A headline or section heading starting at row `i`: (rows used, kind, text), or (0, …)."""
+    used = match_place_headline(rows, i)
+    if used:
+        return used, BlockKind.headline, join_lines([r.raw for r in rows[i : i + used]])
+    group = heading_group(rows, i)
+    if not group:
+        return 0, BlockKind.body, ""
+    lines = rows[i : i + group]
+    kind = BlockKind.headline if any(r.width > r.ref + WIDE_MARGIN for r in lines) else BlockKind.section
+    return group, kind, join_heading(lines)
+
+
+def match_place_headline(rows: list[Row], i: int) -> int:
+    """Rows taken by a `地名：…` headline starting at `i` (with its wrapped continuation).
+
+    A line ending in a colon always runs on; otherwise a headline wraps once at most, onto a
+    shorter unpunctuated line that is not the first line of the body: it does not fill the
+    column, or a heading follows it. When exactly two heading lines follow, they are a two-line
+    section heading; with one or three, the first is the headline's rest.
+    """
+    if not is_place_headline(rows[i].text):
+        return 0
+    used, wraps = 1, 0
+    while i + used < len(rows) and used < HEADLINE_LINES_MAX:
+        prev, row = rows[i + used - 1], rows[i + used]
+        if is_place_headline(row.text) or SOURCE_START.match(row.text) or row.indent:
+            break
+        if prev.text.endswith(("：", ":", "——", "—")):
+            used += 1
+            continue
+        wrapped = prev.width >= prev.ref * WRAPPED_RATIO and not wraps
+        if (
+            wrapped
+            and row.width < prev.width
+            and (row.width < row.ref - 0.5 or heading_follows(rows, i + used + 1))
+            and is_heading_text(row.text)
+            and heading_run(rows, i + used) != HEADING_GROUP_MAX
+            and not continues_into_next(rows, i + used)
+        ):
+            used += 1
+            wraps += 1
+            continue
+        break
+    return used
+
+
+def is_place_headline(text: str) -> bool:
+    """`宁夏永宁：乡镇社工站实现全覆盖`: a place name, a colon, and no running-text punctuation."""
+    match = HEADLINE_PREFIX.match(text)
+    if not match:
+        return False
+    place, rest = match["place"], match["rest"]
+    if place.endswith(SPEECH_ENDINGS) or SENTENCE_END.search(rest) or re.search(r"[，,；;]", rest):
+        return False
+    if CAPTION_END.search(rest):
+        return False
+    return place.startswith(tuple(PROVINCE_SHORT)) or place.endswith(PLACE_SUFFIXES) or len(place) <= 6
+
+
+def heading_group(rows: list[Row], i: int) -> int:
+    """How many rows from `i` form a section heading (one to three short unpunctuated lines)."""
+    size = 0
+    while i + size < len(rows) and size < HEADING_GROUP_MAX and is_heading_row(rows[i + size]):
+        if size and is_place_headline(rows[i + size].text):
+            break
+        size += 1
+    while size and continues_into_next(rows, i + size - 1):
+        size -= 1
+    return size
+
+
+def heading_follows(rows: list[Row], i: int) -> bool:
+    """Row `i` opens a two-line section heading or a new headline."""
+    if i >= len(rows):
+        return False
+    return is_place_headline(rows[i].text) or heading_run(rows, i) == HEADING_GROUP_MAX
+
+
+def heading_run(rows: list[Row], i: int, limit: int = 3) -> int:
+    """How many heading-like rows follow one another from `i` (up to `limit`)."""
+    count = 0
+    while i + count < len(rows) and count < limit and is_heading_row(rows[i + count]):
+        if is_place_headline(rows[i + count].text):
+            break
+        count += 1
+    return count
+
+
+def is_heading_row(row: Row) -> bool:
+    """Short, or wider than the column (a headline), and no running-text punctuation."""
+    if not is_heading_text(row.text):
+        return False
+    short = row.width <= min(row.ref - SHORT_MARGIN, row.ref * SHORT_RATIO) if row.ref else True
+    return short or row.width > row.ref + WIDE_MARGIN or bool(ENUMERATOR.match(row.text))
+
+
+def is_heading_text(text: str) -> bool:
+    """No sentence punctuation, balanced brackets, some hanzi, not a caption or source."""
+    body = ENUMERATOR.sub("", text, count=1)
+    enumerated = body != text
+    if not body or len(body) > HEADING_MAX_CHARS:
+        return False
+    if SENTENCE_END.search(body) or CAPTION_END.search(body) or SOURCE_START.match(body):
+        return False
+    if not enumerated and any(ch in BODY_PUNCT for ch in body):
+        return False
+    if enumerated and "。" in body:
+        return False
+    if not balanced(body):
+        return False
+    return sum(1 for ch in body if is_cjk(ch)) >= 2
+
+
+def continues_into_next(rows: list[Row], i: int) -> bool:
+    """Row `i` runs on into row `i + 1` as one text: a word straddles the line break."""
+    if i + 1 >= len(rows):
+        return False
+    return straddles(rows[i].text, rows[i + 1].text)
+
+
+def straddles(left: str, right: str) -> bool:
+    """jieba cuts a word across the boundary between `left` and `right`."""
+    a, b = left[-4:], right[:4]
+    if not a or not b or not (is_cjk(a[-1]) and is_cjk(b[0])):
+        return False
+    pos = 0
+    for word in segmenter().cut(a + b, HMM=False):
+        if pos < len(a) < pos + len(word):
+            return True
+        pos += len(word)
+    return False
+
+
+@cache
+def segmenter():
+    """jieba, loaded once and quietly (it is only needed for ambiguous heading lines)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def join_heading(lines: list[Row]) -> str:
+    """Join heading lines: a designed break (a short line) becomes one space, a wrap nothing."""
+    text = tidy_heading_spaces(lines[0].text)
+    for prev, row in itertools.pairwise(lines):
+        designed = prev.width < prev.ref - SHORT_MARGIN + 1 and not prev.text.endswith(("：", ":"))
+        text += (" " if designed else "") + tidy_heading_spaces(row.text)
+    return text
+
+
+def tidy_heading_spaces(text: str) -> str:
+    """Like `tidy_spaces`, but a space between two hanzi is a designed break and stays."""
+    parts = [tidy_spaces(part) for part in re.split(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])", text)]
+    return " ".join(part for part in parts if part)
+
+
+# --- joining text -----------------------------------------------------------------------
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines of one paragraph: no space for Chinese, digits or split words.
+
+    Two Latin words meet with one space only when the copy kept whitespace at the break.
+    Spaces that PDF copying puts around numbers and next to Chinese are removed.
+    """
+    out = ""
+    trailing_space = False
+    for raw in lines:
+        piece = raw.strip(" \t\u3000\n\r")
+        if not piece:
+            continue
+        if out and is_latin(out[-1]) and is_latin(piece[0]) and (trailing_space or raw[:1].isspace()):
+            out += " "
+        out += piece
+        trailing_space = raw[-1:].isspace()
+    return tidy_spaces(out)
+
+
+def is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+SPACE_RUN = re.compile(r"[ \t\u3000\u00a0]+")
+
+
+def tidy_spaces(text: str) -> str:
+    """Remove space runs except between two ASCII letters or digits (kept as one space)."""
+
+    def keep(match: re.Match) -> str:
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        if before.isascii() and before.isalnum() and after.isascii() and after.isalnum():
+            return " "
+        return ""
+
+    return SPACE_RUN.sub(keep, text)
+
+
+# --- small predicates -------------------------------------------------------------------
+
+
+def visual_width(text: str) -> float:
+    """Width in hanzi: ASCII counts half, spaces nothing."""
+    return sum(0.5 if ch.isascii() else 1.0 for ch in text if not ch.isspace())
+
+
+def is_indented(line: str) -> bool:
+    """A paragraph indent: a full-width space or at least two spaces before the text."""
+    return line.startswith("\u3000") or line.startswith(("  ", "\t"))
+
+
+def looks_like_running_text(text: str) -> bool:
+    """A line of a paragraph: commas or stops inside it (headlines and sources have none)."""
+    return any(ch in RUNNING_PUNCT for ch in text[:-1])
+
+
+def is_noise(text: str) -> bool:
+    """A scrap of punctuation or symbols alone (`”`, `■`), left over from the layout."""
+    stripped = text.strip()
+    return bool(stripped) and len(stripped) <= 3 and all(
+        unicodedata.category(ch)[0] in "PS" for ch in stripped
+    )
+
+
+def is_meta_line(text: str) -> bool:
+    """A header of labelled fields (publish time, source, views), not a sentence."""
+    return bool(META_LINE.match(text)) and (
+        len(META_LABELS.findall(text)) >= 2 or bool(DATE_SEARCH.search(text))
+    )
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def balanced(text: str) -> bool:
+    return all(text.count(o) == text.count(c) for o, c in OPENERS.items() if o != c)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if len(ordered) > 2 else median(ordered)
