@@ -60,6 +60,11 @@ class FigureRecord(Record):
     review_status: str = Field(description="unreviewed | confirmed | corrected | rejected")
     checks: list[str] = Field(description="kinds of the checks that flag this figure")
     updated_at: str | None = None
+    story_id: str | None = Field(
+        None,
+        description="article_id of the first-published copy when the article is one of several "
+        "reprints of one story, else the figure's own article_id: count figures once per story",
+    )
 
 
 class OrganizationRecord(Record):
