@@ -158,16 +158,6 @@ def _date(text: str | None) -> date | None:
         return None
 
 
-def latest_reviews(db: sqlite_utils.Database) -> dict[str, dict]:
-    """The current verdict of each reviewed figure: its latest review row (time, then id)."""
-    latest: dict[str, dict] = {}
-    rows = db.query("SELECT * FROM reviews")
-    epoch = datetime.min.replace(tzinfo=UTC)
-    for row in sorted(rows, key=lambda r: (parse_time(r["created_at"]) or epoch, r["review_id"] or 0)):
-        latest[row["fact_id"]] = row
-    return latest
-
-
 def _headline_spans(db: sqlite_utils.Database) -> dict[str, list[tuple[int, int]]]:
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for row in db.query("SELECT article_id, char_start, char_end FROM blocks WHERE kind = 'headline'"):
@@ -191,7 +181,7 @@ def current_figures(db: sqlite_utils.Database) -> list[FigureView]:
 
     A figure without a region of its own takes its article's region.
     """
-    reviews = latest_reviews(db)
+    reviews = store.latest_reviews(db)
     headlines = _headline_spans(db)
     views = []
     for row in db.query(FIGURES_SQL):

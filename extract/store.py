@@ -475,6 +475,18 @@ def record_failure(db: sqlite_utils.Database, document_id: str, path: str, size:
         )
 
 
+CURRENT_REVIEWS_SQL = (
+    "SELECT * FROM reviews WHERE review_id IN (SELECT MAX(review_id) FROM reviews GROUP BY fact_id)"
+)
+"""One row per fact_id: its latest review, the figure's current verdict. Every reader (checks,
+exports, the review page) derives the verdict from this one query."""
+
+
+def latest_reviews(db: sqlite_utils.Database) -> dict[str, dict]:
+    """The current verdict row of each reviewed figure, by fact_id."""
+    return {row["fact_id"]: row for row in db.query(CURRENT_REVIEWS_SQL)}
+
+
 def search_articles(db: sqlite_utils.Database, query: str, limit: int = 50) -> list[dict]:
     """Full-text search: trigram index for 3+ characters, segmented words for shorter terms.
 

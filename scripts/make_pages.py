@@ -8,7 +8,10 @@ TrueType fonts from Debian's fonts-wqy-zenhei / fonts-arphic-uming.
 
     python scripts/make_pages.py [--source corpus/pdf/source_articles.json] [--out corpus/pdf]
 
-writes `<layout>_<font>.pdf` and `<layout>_<font>.expected.json` for every layout.
+writes `<layout>_<font>.pdf` and `<layout>_<font>.expected.json` for every layout, and
+`corpus_<layout>_<font>.pdf` pages set from the corpus bulletins (`corpus/*.txt`, read by the
+project's own text path: reader, reflow, segment), whose expected articles name the corpus file
+and article index each came from (`"from": ["05_shandong_yishui", 0]`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import argparse
 import json
 import math
 import random
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +30,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 PAGE_W, PAGE_H = 595.0, 842.0
 MARGIN = 32.0
 HEADER_H = 40.0
@@ -55,6 +60,52 @@ LAYOUTS = {
 """Placement plans in reading order: (kind, first column, end column, article index, photo,
 boxed lead).
 `ell` is an inverted-L article whose last column runs on below the next article."""
+
+CORPUS_PAGES = {
+    "corpus_cols3_cid": {
+        "layout": {"columns": 3, "gutter": 10.0, "body": 9.0},
+        "font": "cid",
+        "articles": [("01_sichuan_huili", 0), ("05_shandong_yishui", 0), ("12_page_shandong_gansu", 1)],
+        "plan": [("span", 0, 3, 0, False, True), ("span", 0, 2, 1, False, False),
+                 ("span", 2, 3, 2, True, False)],
+    },
+    "corpus_cols3_ttf": {
+        "layout": {"columns": 3, "gutter": 12.0, "body": 9.5},
+        "font": "ttf",
+        "articles": [("09_gansu_province", 0), ("13_guizhou_meitan", 0)],
+        "plan": [("ell", 0, 3, 0, False, False), ("span", 0, 2, 1, False, False)],
+    },
+    "corpus_cols4_cid": {
+        "layout": {"columns": 4, "gutter": 8.0, "body": 8.5},
+        "font": "cid",
+        "articles": [("02_guangxi_tianyang_2023", 0), ("22_page_qinghai_heilongjiang", 1),
+                     ("08_province_unnamed", 0)],
+        "plan": [("ell", 0, 3, 0, False, False), ("span", 0, 2, 1, True, True),
+                 ("span", 3, 4, 2, False, False)],
+    },
+    "corpus_cols4_ttf": {
+        "layout": {"columns": 4, "gutter": 7.0, "body": 8.5},
+        "font": "ttf",
+        "articles": [("21_page_hubei_anhui_hebei", 1), ("10_yunnan_dali", 0), ("16_sichuan_huili_2020", 0)],
+        "plan": [("span", 0, 2, 0, True, False), ("span", 2, 4, 1, False, False),
+                 ("span", 0, 4, 2, False, False)],
+    },
+    "corpus_cols5_cid": {
+        "layout": {"columns": 5, "gutter": 6.0, "body": 8.0},
+        "font": "cid",
+        "articles": [("03_guangxi_tianyang_2024", 0), ("15_bingtuan_shihezi", 0), ("06_henan_guangshan_a", 0)],
+        "plan": [("span", 0, 3, 0, False, False), ("span", 3, 5, 1, False, False),
+                 ("span", 0, 5, 2, False, False)],
+    },
+    "corpus_cols5_ttf": {
+        "layout": {"columns": 5, "gutter": 6.0, "body": 8.0},
+        "font": "ttf",
+        "articles": [("11_page_hunan_jiangxi_zhejiang", 0), ("05_shandong_yishui", 0)],
+        "plan": [("ell", 0, 4, 0, True, True), ("span", 0, 3, 1, False, False)],
+    },
+}
+"""Pages set from corpus bulletins: layout, font kind, (corpus file, article index) list and a
+placement plan over that list. Captions come from the copied-page files' articles."""
 
 
 def register_fonts() -> None:
@@ -174,7 +225,8 @@ def article_items(article: dict, state: PageState, photo: bool) -> list[list[Row
                           for t in wrap(section["heading"], state.fonts["head"], size, width)])
         for para in section["paragraphs"]:
             items.extend([[r] for r in paragraph_rows(para, state, width)])
-    items.append([Row(article["source"], state.fonts["body"], state.body, align="right")])
+    if article.get("source"):
+        items.append([Row(article["source"], state.fonts["body"], state.body, align="right")])
     return items
 
 
@@ -272,7 +324,7 @@ def photo_has(layout: dict, article: dict, articles: list[dict]) -> bool:
 
 
 def expected_article(article: dict, photo: bool) -> dict:
-    return {
+    expected = {
         "headline": article["headline"],
         "lead": article.get("lead"),
         "sections": [s["heading"] for s in article["sections"] if s["heading"]],
@@ -280,6 +332,35 @@ def expected_article(article: dict, photo: bool) -> dict:
         "caption": article.get("caption") if photo else None,
         "source": article["source"],
     }
+    if article.get("from"):
+        expected["from"] = list(article["from"])
+    return expected
+
+
+def corpus_article(name: str, index: int, corpus: Path = ROOT / "corpus") -> dict:
+    """Article `index` of `corpus/<name>.txt` as read by the project's text path, in the
+    shape the page renderer takes: headline, lead, sections of paragraphs, caption, source.
+
+    The dateline is left out: on a newspaper page the date is in the page header.
+    """
+    from extract.read import read_document
+    from extract.reflow import reflow
+    from extract.segment import segment
+
+    document = read_document(corpus / f"{name}.txt")
+    blocks = [b for page in document.pages for b in reflow(page)]
+    article = segment(blocks)[index]
+    out: dict = {"headline": article.headline, "lead": None, "sections": [], "caption": None,
+                 "source": None, "from": [name, index]}
+    for part in article.parts:
+        text = article.text[part.start:part.end]
+        if part.kind == "section" or (part.kind == "body" and not out["sections"]):
+            out["sections"].append({"heading": text if part.kind == "section" else None, "paragraphs": []})
+        if part.kind == "body":
+            out["sections"][-1]["paragraphs"].append(text)
+        elif part.kind in ("lead", "caption", "source"):
+            out[part.kind] = text
+    return out
 
 
 def draw_page(state: PageState, path: Path, seed: int) -> None:
@@ -312,13 +393,22 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     for seed, (name, layout) in enumerate(LAYOUTS.items()):
         for font_kind in FONT_KINDS:
-            pdf = args.out / f"{name}_{font_kind}.pdf"
-            expected = render_page(articles, layout, font_kind, pdf, seed)
-            meta = {"layout": name, "font": font_kind, "columns": layout["columns"],
-                    "gutter": layout["gutter"], "articles": expected}
-            pdf.with_suffix(".expected.json").write_text(
-                json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-            print(pdf, len(expected), "articles", pdf.stat().st_size, "bytes")
+            write_page(articles, layout, name, font_kind, args.out / f"{name}_{font_kind}.pdf", seed)
+    for seed, (name, spec) in enumerate(CORPUS_PAGES.items(), start=len(LAYOUTS)):
+        chosen = [corpus_article(file, index) for file, index in spec["articles"]]
+        layout = {**spec["layout"], "plan": spec["plan"]}
+        write_page(chosen, layout, name.removeprefix("corpus_").split("_")[0], spec["font"],
+                   args.out / f"{name}.pdf", seed)
+
+
+def write_page(articles: list[dict], layout: dict, name: str, font_kind: str, pdf: Path, seed: int) -> None:
+    """Render one page and write its expected articles next to it."""
+    expected = render_page(articles, layout, font_kind, pdf, seed)
+    meta = {"layout": name, "font": font_kind, "columns": layout["columns"],
+            "gutter": layout["gutter"], "articles": expected}
+    pdf.with_suffix(".expected.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(pdf, len(expected), "articles", pdf.stat().st_size, "bytes")
 
 
 if __name__ == "__main__":

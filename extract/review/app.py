@@ -497,7 +497,7 @@ def queue_rows(db: sqlite_utils.Database, filters: dict) -> tuple[list[dict], st
         " EXISTS (SELECT 1 FROM check_figures cf JOIN checks c ON c.check_id = cf.check_id"
         "   WHERE cf.fact_id = f.fact_id AND c.verdict = 'inconsistent') AS flagged"
         " FROM figures f JOIN articles a ON a.article_id = f.article_id"
-        f" LEFT JOIN ({verdicts.CURRENT_REVIEWS_SQL}) v ON v.fact_id = f.fact_id"
+        f" LEFT JOIN ({store.CURRENT_REVIEWS_SQL}) v ON v.fact_id = f.fact_id"
         f" WHERE {' AND '.join(where)}"
         " ORDER BY flagged DESC, (v.action IS NULL) DESC, a.document_id, a.seq, f.idx"
     )

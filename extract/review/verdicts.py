@@ -3,7 +3,7 @@
 `reviews` is an append-only audit table keyed by `fact_id` (stable across re-ingests), never
 by a row of `figures`, so a verdict outlives the extraction it was given on. The current
 verdict of a figure is its latest review row, i.e. the one with the highest `review_id`
-(`CURRENT_REVIEWS_SQL`); every reader (web page, exports) derives it the same way.
+(`store.CURRENT_REVIEWS_SQL`); every reader (web page, exports) derives it the same way.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import get_args
 import sqlite_utils
 
 from extract import store
+from extract.gazetteer import region_ref
 from schemas import Approx, Correction, Review, ReviewAction
 
 STATUS_BY_ACTION = {
@@ -27,42 +28,9 @@ STATUS_BY_ACTION = {
 UNREVIEWED = "unreviewed"
 STATUSES = (UNREVIEWED, *STATUS_BY_ACTION.values())
 
-CURRENT_REVIEWS_SQL = (
-    "SELECT * FROM reviews WHERE review_id IN (SELECT MAX(review_id) FROM reviews GROUP BY fact_id)"
-)
-"""One row per fact_id: its latest review. Usable as a subquery (`JOIN (...) v USING (fact_id)`)."""
-
 EDITABLE = ("value", "value_max", "unit", "approx", "metric", "region_code")
 SNAPSHOT = (*EDITABLE, "region_name", "subject", "surface", "quote", "article_id", "document_id")
 """Figure columns kept in `before`: the editable values plus what identifies an orphan later."""
-
-FALLBACK_METRICS = (
-    "social_workers.certified",
-    "social_workers.certified.assistant",
-    "social_workers.certified.intermediate",
-    "social_workers.certified.senior",
-    "social_workers.exam_passed",
-    "social_workers.staff",
-    "social_workers.supervisors",
-    "orgs.registered",
-    "orgs.social_groups",
-    "orgs.service_institutions",
-    "orgs.foundations",
-    "stations.count",
-    "stations.coverage",
-    "projects.count",
-    "served.people",
-    "served.elderly",
-    "served.minors",
-    "households.visited",
-    "people.assisted",
-    "activities.count",
-    "training.sessions",
-    "training.participants",
-    "funds.amount",
-    "other",
-)
-"""DESIGN.md's minimal taxonomy, used only while `schemas.taxonomy` is not available."""
 
 REGION_CODE = re.compile(r"\d{6}")
 MAX_UNIT_CHARS = 12
@@ -79,45 +47,10 @@ class UnknownFigure(LookupError):
 
 
 def known_metrics() -> dict[str, str]:
-    """Metric code -> Chinese label, from the taxonomy in `schemas` when it is there."""
-    try:
-        from schemas.taxonomy import load_taxonomy
-    except ImportError:
-        return {code: code for code in FALLBACK_METRICS}
-    return _codes_and_labels(load_taxonomy())
+    """Metric code -> Chinese label, from the taxonomy in `schemas`."""
+    from schemas.taxonomy import load_taxonomy
 
-
-def _codes_and_labels(taxonomy) -> dict[str, str]:
-    """Accept the taxonomy as a mapping, a list of entries, or an object holding either."""
-    for attr in ("metrics", "entries", "codes"):
-        if hasattr(taxonomy, attr) and not isinstance(taxonomy, dict):
-            taxonomy = getattr(taxonomy, attr)
-            break
-    items = taxonomy.items() if isinstance(taxonomy, dict) else ((None, e) for e in taxonomy)
-    out: dict[str, str] = {}
-    for key, entry in items:
-        code = key or _field(entry, "code") or str(entry)
-        label = _field(entry, "label") or _field(entry, "name") or (entry if isinstance(entry, str) and key else None)
-        out[str(code)] = str(label or code)
-    out.setdefault("other", "其他")
-    return out
-
-
-def _field(entry, name: str):
-    if isinstance(entry, dict):
-        return entry.get(name)
-    return getattr(entry, name, None)
-
-
-def region_name_for(code: str) -> str | None:
-    """The full official name of a region code, None when the gazetteer does not know it.
-
-    Raises ImportError when no gazetteer is installed.
-    """
-    from extract.gazetteer import region_ref
-
-    ref = region_ref(code)
-    return ref.name if ref else None
+    return {m.code: m.label for m in load_taxonomy()} | {"other": "其他"}
 
 
 def validate_correction(correction: Correction, figure: dict) -> dict:
@@ -159,13 +92,10 @@ def _checked_region(code: str | None) -> str | None:
         return None
     if not REGION_CODE.fullmatch(code):
         raise VerdictError("地区代码必须是六位数字（GB/T 2260）")
-    try:
-        name = region_name_for(code)
-    except ImportError:
-        return None
-    if name is None:
+    ref = region_ref(code)
+    if ref is None:
         raise VerdictError(f"行政区划代码 {code} 不存在")
-    return name
+    return ref.name
 
 
 def figure_row(db: sqlite_utils.Database, fact_id: str) -> dict | None:
@@ -268,14 +198,14 @@ def _review(row: dict) -> Review:
 def current_verdicts(db: sqlite_utils.Database, fact_ids: list[str] | None = None) -> dict[str, Review]:
     """fact_id -> its current (latest) verdict; figures never reviewed are absent."""
     if fact_ids is None:
-        rows = db.query(CURRENT_REVIEWS_SQL)
+        rows = db.query(store.CURRENT_REVIEWS_SQL)
     else:
         rows = []
         for i in range(0, len(fact_ids), 500):
             chunk = fact_ids[i : i + 500]
             rows.extend(
                 db.query(
-                    f"{CURRENT_REVIEWS_SQL} AND fact_id IN ({','.join('?' * len(chunk))})", chunk
+                    f"{store.CURRENT_REVIEWS_SQL} AND fact_id IN ({','.join('?' * len(chunk))})", chunk
                 )
             )
     return {row["fact_id"]: _review(row) for row in rows}
@@ -302,7 +232,7 @@ def history(db: sqlite_utils.Database, fact_id: str) -> list[Review]:
 def orphaned_verdicts(db: sqlite_utils.Database) -> list[Review]:
     """Current verdicts whose figure is no longer extracted; kept, never deleted."""
     rows = db.query(
-        f"SELECT v.* FROM ({CURRENT_REVIEWS_SQL}) v "
+        f"SELECT v.* FROM ({store.CURRENT_REVIEWS_SQL}) v "
         "WHERE NOT EXISTS (SELECT 1 FROM figures f WHERE f.fact_id = v.fact_id) "
         "ORDER BY v.review_id DESC"
     )
