@@ -237,7 +237,9 @@ def review(
 
     store.open_db(db).close()
     console.print(f"review page: http://{host}:{port}/  (Ctrl+C to stop)")
-    uvicorn.run(create_app(db, reviewer=reviewer), host=host, port=port, log_level="warning")
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    hosts = ["127.0.0.1", "localhost", "[::1]"] if loopback else None
+    uvicorn.run(create_app(db, reviewer=reviewer, allowed_hosts=hosts), host=host, port=port, log_level="warning")
 
 
 @app.command(name="eval")

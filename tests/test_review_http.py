@@ -519,3 +519,10 @@ def test_page_image_bad_input_is_404(client, db_path):
 def test_static_assets_are_served(client):
     assert "keydown" in client.get("/static/review.js").text
     assert client.get("/static/review.css").status_code == 200
+
+
+def test_foreign_host_header_is_refused_when_bound_to_loopback(tmp_path):
+    """DNS rebinding: a page on another name that resolves to 127.0.0.1 gets no answer."""
+    app = create_app(tmp_path / "hosts.db", allowed_hosts=["127.0.0.1", "localhost"])
+    assert TestClient(app, base_url="http://127.0.0.1").get("/").status_code == 200
+    assert TestClient(app, base_url="http://evil.example").get("/").status_code == 400

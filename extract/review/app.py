@@ -35,6 +35,8 @@ from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -123,8 +125,14 @@ FIELD_LABELS = {
 _render_lock = threading.Lock()
 
 
-def create_app(db_path: Path | str, reviewer: str | None = None) -> Starlette:
-    """The review application over the database at `db_path` (created and migrated if new)."""
+def create_app(
+    db_path: Path | str, reviewer: str | None = None, allowed_hosts: list[str] | None = None
+) -> Starlette:
+    """The review application over the database at `db_path` (created and migrated if new).
+
+    `allowed_hosts` limits the Host header (the CLI passes the loopback names when bound to
+    loopback), so a web page elsewhere cannot reach the app through DNS rebinding.
+    """
     db_path = Path(db_path)
     store.open_db(db_path).close()
     env = jinja2.Environment(
@@ -159,6 +167,7 @@ def create_app(db_path: Path | str, reviewer: str | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         exception_handlers={HTTPException: ui.http_error, 404: ui.http_error, 405: ui.http_error},
+        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)] if allowed_hosts else [],
     )
     app.state.ui = ui
     return app

@@ -1,0 +1,201 @@
+"""`bulletin eval`: extracted figures against the hand-checked gold files of the corpus.
+
+A gold figure and an extracted one match when they are in the same article (matched by
+headline, else by position) and have the same value and unit; among several candidates the
+one whose quote holds the gold `quote_contains` wins. Approx, metric and part-of are then
+scored on the matched pairs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from schemas import Article, Figure
+
+SUFFIXES = (".txt", ".md", ".pdf")
+
+
+@dataclass
+class EvalReport:
+    documents: int = 0
+    gold: int = 0
+    extracted: int = 0
+    matched: int = 0
+    approx_ok: int = 0
+    metric_ok: int = 0
+    parts_gold: int = 0
+    parts_ok: int = 0
+    misses: list[str] = field(default_factory=list)
+    extras: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.extracted if self.extracted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def approx_accuracy(self) -> float:
+        return self.approx_ok / self.matched if self.matched else 1.0
+
+    @property
+    def metric_accuracy(self) -> float:
+        return self.metric_ok / self.matched if self.matched else 1.0
+
+    @property
+    def part_of_recall(self) -> float:
+        return self.parts_ok / self.parts_gold if self.parts_gold else 1.0
+
+
+def _squash(text: str | None) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def source_for(gold_path: Path, corpus_dir: Path) -> Path | None:
+    """The corpus file a gold file describes (same stem)."""
+    for suffix in SUFFIXES:
+        candidate = corpus_dir / (gold_path.stem + suffix)
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def articles_and_date(path: Path) -> tuple[list[Article], date | None]:
+    """Run stages 1-3 on a corpus file."""
+    from extract.pipeline import articles_of
+    from extract.read import read_document
+
+    document = read_document(path)
+    return articles_of(document), document.published
+
+
+def pair_articles(gold_articles: list[dict], articles: list[Article]) -> list[Article | None]:
+    """For each gold article, the extracted article with its headline, else the one at its
+    position if that one's headline matches no other gold article."""
+    by_headline = {_squash(a.headline): a for a in articles if a.headline}
+    gold_heads = {_squash(g.get("headline")) for g in gold_articles}
+    paired: list[Article | None] = []
+    for i, gold in enumerate(gold_articles):
+        found = by_headline.get(_squash(gold.get("headline"))) if gold.get("headline") else None
+        if found is None and i < len(articles):
+            candidate = articles[i]
+            if _squash(candidate.headline) not in gold_heads or not candidate.headline:
+                found = candidate
+        paired.append(found)
+    return paired
+
+
+def match_figures(facts: list[dict], figures: list[Figure]) -> list[int | None]:
+    """For each gold fact, the index of the extracted figure it matches (or None)."""
+    used: set[int] = set()
+    result: list[int | None] = []
+    for fact in facts:
+        candidates = [
+            i for i, f in enumerate(figures)
+            if i not in used and f.unit == fact.get("unit")
+            and abs(f.value - float(fact["value"])) < 1e-6
+        ]
+        snippet = _squash(fact.get("quote_contains"))
+        quoted = [i for i in candidates
+                  if snippet and (snippet in _squash(figures[i].quote)
+                                  or snippet in _squash(figures[i].sentence))]
+        choice = (quoted or candidates or [None])[0]
+        if choice is not None:
+            used.add(choice)
+        result.append(choice)
+    return result
+
+
+def _describe(where: str, value, unit, metric, quote: str | None) -> str:
+    return f"{where}: {value:g} {unit} metric={metric} {(quote or '')[:40]}"
+
+
+def score_article(report: EvalReport, where: str, facts: list[dict],
+                  figures: list[Figure]) -> None:
+    """Add one article's counts, misses and extras to the report."""
+    report.gold += len(facts)
+    report.extracted += len(figures)
+    matches = match_figures(facts, figures)
+    for gi, (fact, fi) in enumerate(zip(facts, matches, strict=True)):
+        if fact.get("part_of") is not None:
+            report.parts_gold += 1
+        if fi is None:
+            report.misses.append(_describe(where, float(fact["value"]), fact.get("unit"),
+                                           fact.get("metric"), fact.get("quote_contains")))
+            continue
+        figure = figures[fi]
+        report.matched += 1
+        report.approx_ok += figure.approx == fact.get("approx", "exact")
+        report.metric_ok += figure.metric == fact.get("metric")
+        if figure.approx != fact.get("approx", "exact") or figure.metric != fact.get("metric"):
+            report.wrong.append(
+                f"{where} #{gi}: {figure.value:g}{figure.unit} approx {figure.approx} "
+                f"(gold {fact.get('approx')}), metric {figure.metric} (gold {fact.get('metric')})"
+            )
+        if fact.get("part_of") is not None:
+            total = matches[fact["part_of"]]
+            if total is not None and figure.part_of == total:
+                report.parts_ok += 1
+            else:
+                report.wrong.append(f"{where} #{gi}: {figure.value:g}{figure.unit} part_of "
+                                    f"{figure.part_of} (gold total #{fact['part_of']})")
+    for fi, figure in enumerate(figures):
+        if fi not in matches:
+            report.extras.append(_describe(where, figure.value, figure.unit, figure.metric,
+                                           figure.quote))
+
+
+def evaluate(gold_dir: Path, corpus_dir: Path) -> EvalReport:
+    """Score the extractor on every gold file that has its corpus file."""
+    from extract.facts import extract_figures
+
+    report = EvalReport()
+    for gold_path in sorted(Path(gold_dir).glob("*.json")):
+        source = source_for(gold_path, Path(corpus_dir))
+        if source is None:
+            continue
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        articles, published = articles_and_date(source)
+        if gold.get("published"):
+            published = date.fromisoformat(gold["published"])
+        report.documents += 1
+        paired = pair_articles(gold["articles"], articles)
+        for n, (gold_article, article) in enumerate(zip(gold["articles"], paired, strict=True)):
+            figures = extract_figures(article, published) if article else []
+            score_article(report, f"{gold_path.stem}#{n}", gold_article.get("facts", []), figures)
+        chosen = {id(a) for a in paired if a is not None}
+        for article in articles:
+            if id(article) not in chosen:
+                score_article(report, f"{gold_path.stem}#unpaired{article.seq}", [],
+                              extract_figures(article, published))
+    return report
+
+
+def format_report(report: EvalReport, limit: int = 40) -> str:
+    """Plain-text summary for the CLI: scores first, then misses, extras, wrong attributes."""
+    lines = [
+        f"documents {report.documents}  gold figures {report.gold}  "
+        f"extracted {report.extracted}  matched {report.matched}",
+        f"figures   precision {report.precision:.3f}  recall {report.recall:.3f}  "
+        f"F1 {report.f1:.3f}",
+        f"approx accuracy {report.approx_accuracy:.3f}  metric accuracy "
+        f"{report.metric_accuracy:.3f}  part-of recall {report.part_of_recall:.3f}",
+    ]
+    for title, items in (("misses", report.misses), ("extras", report.extras),
+                         ("wrong attributes", report.wrong)):
+        if items:
+            lines.append(f"{title} ({len(items)}):")
+            lines.extend(f"  {item}" for item in items[:limit])
+    return "\n".join(lines)

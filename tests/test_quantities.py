@@ -1,0 +1,127 @@
+"""Quantity grammar: numbers with units, approximation words, ranges, and what is no figure."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.quantities import find_quantities
+
+
+def only(text: str):
+    found = find_quantities(text)
+    assert len(found) == 1, [q.surface for q in found]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "approx"),
+    [
+        ("全县共有持证社工1,234人", 1234, "人", "exact"),
+        ("覆盖率达95.5%", 95.5, "%", "exact"),
+        ("新登记社会组织2.11万家", 21100, "家", "exact"),
+        ("培训学员一千二百人", 1200, "人", "exact"),
+        ("服务两千余人", 2000, "人", "at_least"),
+        ("链接近百家爱心企业", 100, "家", "about"),
+        ("满意度达到百分之九十五", 95, "%", "exact"),
+        ("四成受访者", 40, "%", "exact"),
+        ("八成以上的村", 80, "%", "at_least"),
+        ("活动开展了两期", 2, "期", "exact"),
+        ("服务7000余人次", 7000, "人次", "at_least"),
+        ("服务17188多人", 17188, "人", "at_least"),
+        ("招募志愿者40余名", 40, "名", "at_least"),
+        ("受益群众超过5000人", 5000, "人", "at_least"),
+        ("惠及逾千户", 1000, "户", "at_least"),
+        ("参与人数突破1万人", 10000, "人", "at_least"),
+        ("辐射上万人", 10000, "人", "at_least"),
+        ("服务约300人", 300, "人", "about"),
+        ("将近1000人参加", 1000, "人", "about"),
+        ("200人左右", 200, "人", "about"),
+        ("不足100户", 100, "户", "at_most"),
+        ("50人以下的小型机构", 50, "人", "at_most"),
+        ("控制在10人以内", 10, "人", "at_most"),
+        ("高于全省平均2.5个百分点", 2.5, "个百分点", "exact"),
+        ("超过全国平均值1.9个百分点", 1.9, "个百分点", "exact"),
+        ("标准共有七章", 7, "章", "exact"),
+        ("举办培训12场次", 12, "场次", "exact"),
+    ],
+)
+def test_counts_and_rates(text, value, unit, approx):
+    q = only(text)
+    assert (q.value, q.unit, q.approx) == (pytest.approx(value), unit, approx)
+    assert text[q.start:q.end] == q.surface
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "approx", "yuan"),
+    [
+        ("投入资金1.96亿元", 1.96, "亿元", "exact", 196_000_000),
+        ("发放补贴1089万余元", 1089, "万元", "at_least", 10_890_000),
+        ("筹集善款2300余万元", 2300, "万元", "at_least", 23_000_000),
+        ("拨付五百万元", 500, "万元", "exact", 5_000_000),
+        ("每人补助800元", 800, "元", "exact", 800),
+        ("捐款3万多元", 3, "万元", "at_least", 30_000),
+    ],
+)
+def test_money_keeps_written_unit(text, value, unit, approx, yuan):
+    q = only(text)
+    assert (q.value, q.unit, q.approx) == (pytest.approx(value), unit, approx)
+    assert q.value_yuan == pytest.approx(yuan)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "value_max", "unit"),
+    [
+        ("每次补贴150元-500元", 150, 500, "元"),
+        ("每户3万至5万元", 3, 5, "万元"),
+        ("吸引两三千人参与", 2000, 3000, "人"),
+        ("每组5-8人", 5, 8, "人"),
+        ("占比30%-50%", 30, 50, "%"),
+    ],
+)
+def test_ranges(text, value, value_max, unit):
+    q = only(text)
+    assert (q.value, q.value_max, q.unit) == (value, value_max, unit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年度泰州市服务业地方标准立项",
+        "2024年5月20日上午9时30分",
+        "9:30开始",
+        "咨询电话0477-8123456",
+        "入选第二批试点",
+        "全国首批高级社会工作师",
+        "居全省第1位",
+        "连续6年获评先进",
+        "近三年来",
+        "历时3个月",
+        "积极推进“五社联动”",
+        "服务辖区“一老一小”",
+        "落实“四个覆盖”要求",
+        "“十四五”期间",
+        "探索1+8模式",
+        "浏览量 987",
+        "是一家专业机构",
+        "走进千家万户",
+        "打造四位一体服务格局",
+        "签订“三个一批”协议",
+        "60周岁以上老年人",
+    ],
+)
+def test_not_figures(text):
+    assert find_quantities(text) == []
+
+
+def test_several_in_text_order_with_offsets():
+    text = "累计服务老年人1000余人、未成年人7000余人次，开展活动192 余次。"
+    found = find_quantities(text)
+    assert [q.value for q in found] == [1000, 7000, 192]
+    assert [text[q.start:q.end] for q in found] == ["1000余人", "7000余人次", "192 余次"]
+
+
+def test_fullwidth_digits_keep_offsets():
+    text = "共有社工站１２个，覆盖率１００％"
+    found = find_quantities(text)
+    assert [(q.value, q.unit) for q in found] == [(12, "个"), (100, "%")]
+    assert found[0].surface == "１２个"
