@@ -368,6 +368,8 @@ def article_region(article: Article, places: list[PlaceMention]) -> RegionRef | 
         return None
     depth = {RegionLevel.province: 0, RegionLevel.prefecture: 1, RegionLevel.county: 2}
     eligible = [c for c, w in weights.items() if w >= MAJORITY * total]
+    if not eligible:
+        return None
     best = max(eligible, key=lambda c: (depth[rows[c].level], weights[c]))
     return gaz.region_ref(rows[best])
 

@@ -151,7 +151,7 @@ def build_blocks(rows: list[Row]) -> list[tuple[BlockKind, str]]:
             if ends_paragraph(para, rows, i):
                 flush()
             continue
-        if is_noise(text):
+        if is_noise(text) and not (para and continues_text(text)):
             flush()
             out.append((BlockKind.noise, text))
             i += 1
@@ -473,6 +473,14 @@ def is_noise(text: str) -> bool:
     return bool(stripped) and len(stripped) <= 3 and all(
         unicodedata.category(ch)[0] in "PS" for ch in stripped
     )
+
+
+CONTINUERS = "%‰。，、；：！？）)》」』…"
+"""Marks that cannot start a paragraph: a scrap starting with one ends the open one (`100` / `%。`)."""
+
+
+def continues_text(text: str) -> bool:
+    return text.strip()[:1] in tuple(CONTINUERS)
 
 
 def is_meta_line(text: str) -> bool:

@@ -108,6 +108,14 @@ def test_several_regions_give_their_common_province():
     assert [f.region.code for f in figures] == ["320100", "320500", "320200", "320000"]
 
 
+def test_regions_with_no_majority_leave_the_article_region_unknown():
+    art = article(
+        "多地经验交流",
+        "会上，南京市、成都市、西安市、长沙市分别介绍了社工站建设经验。",
+    )
+    assert article_region(art, find_places(art.text)) is None
+
+
 def test_province_never_named_stays_unknown():
     art = article("全省社会组织登记情况", "截至目前，全省登记社会组织1.2万家，其中社会团体5000家。")
     places = find_places(art.text)

@@ -115,6 +115,11 @@ def test_lone_quote_mark_without_open_quote_is_noise():
     ]
 
 
+def test_unit_and_stop_alone_on_a_line_finish_the_open_sentence():
+    blocks = kinds_and_texts("全县社会组织党组织覆盖率达到100\n\n %。\n\n全县共有社工站12个。")
+    assert blocks == [("body", "全县社会组织党组织覆盖率达到100%。"), ("body", "全县共有社工站12个。")]
+
+
 def test_source_line_wrapped_over_two_lines():
     blocks = kinds_and_texts("服务覆盖全部社区。\n（来源：黔南布依族苗族\n自治州民政局）")
     assert blocks[-1] == ("source", "（来源：黔南布依族苗族自治州民政局）")
