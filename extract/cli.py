@@ -48,7 +48,7 @@ def ingest(
     check: Annotated[bool, typer.Option(help="Re-run the cross-checks afterwards.")] = True,
 ) -> None:
     """Read bulletins (.txt, .md, .pdf) into the database, with a progress bar and a summary."""
-    from extract.pipeline import ingest_paths, iter_source_files
+    from extract.pipeline import ingest_paths, iter_source_files, unsupported_files
 
     missing = [p for p in paths if not p.exists()]
     for path in missing:
@@ -80,6 +80,10 @@ def ingest(
 
         checks = run_checks(database)
     _print_summary(results, checks, db)
+    skipped = unsupported_files(paths)
+    if skipped:
+        console.print(f"skipped {len(skipped)} file(s) that are not .txt, .md or .pdf: "
+                      + ", ".join(str(p) for p in skipped[:10]) + (" …" if len(skipped) > 10 else ""))
     if missing or any(r.status == "failed" for r in results):
         raise typer.Exit(1)
 

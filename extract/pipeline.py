@@ -45,6 +45,17 @@ def iter_source_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
+def unsupported_files(paths: Iterable[Path]) -> list[Path]:
+    """Files below the folders named that are not bulletins (reported as skipped)."""
+    return sorted(
+        p
+        for path in paths
+        if path.is_dir()
+        for p in path.rglob("*")
+        if p.is_file() and p.suffix.lower() not in SUFFIXES and not p.name.startswith(".")
+    )
+
+
 def articles_of(document: Document) -> list[Article]:
     """Stage 2-3: the document's pages become articles (text: reflow + segment; PDF: layout)."""
     from extract.segment import assemble, segment, source_outlet_of
