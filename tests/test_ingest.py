@@ -8,7 +8,7 @@ import sqlite3
 from typer.testing import CliRunner
 
 from extract.cli import app
-from tests.conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT
 
 BAD = ROOT / "tests" / "data" / "bad"
 runner = CliRunner(env={"COLUMNS": "400"})
