@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -82,8 +83,9 @@ def ingest(
     _print_summary(results, checks, db)
     skipped = unsupported_files(paths)
     if skipped:
-        console.print(f"skipped {len(skipped)} file(s) that are not .txt, .md or .pdf: "
-                      + ", ".join(str(p) for p in skipped[:10]) + (" …" if len(skipped) > 10 else ""))
+        kinds = Counter(p.suffix.lower() or p.name for p in skipped)
+        listed = ", ".join(f"{kind} x{n}" for kind, n in kinds.most_common())
+        console.print(f"skipped {len(skipped)} file(s) that are not .txt, .md or .pdf ({listed})")
     if missing or any(r.status == "failed" for r in results):
         raise typer.Exit(1)
 

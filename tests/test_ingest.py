@@ -62,7 +62,7 @@ def test_bad_files_are_recorded_and_the_batch_goes_on(tmp_path):
         assert str(folder / p.name) in errors[str(folder / p.name)]
         assert str(folder / p.name) in result.output
     assert stored == len(good)
-    assert "notes.docx" in result.output and "skipped 1 file" in result.output
+    assert "skipped 1 file(s) that are not .txt, .md or .pdf (.docx x1)" in result.output
 
 
 def test_missing_path_is_reported(tmp_path):
