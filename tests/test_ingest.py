@@ -69,3 +69,17 @@ def test_missing_path_is_reported(tmp_path):
     result = runner.invoke(app, ["ingest", str(tmp_path / "nope"), "--db", str(tmp_path / "b.db")])
     assert result.exit_code == 1
     assert "not found" in result.output
+
+
+def test_worker_processes_store_the_same_figures(tmp_path):
+    files = sorted(CORPUS.glob("*.txt"))[:4]
+    figures_sql = "SELECT fact_id, metric, value, unit, approx, region_code, part_of FROM figures ORDER BY fact_id"
+    stored = []
+    for workers in (1, 2):
+        db = tmp_path / f"w{workers}.db"
+        result = runner.invoke(app, ["ingest", *map(str, files), "--db", str(db), "--workers", str(workers)])
+        assert result.exit_code == 0, result.output
+        conn = sqlite3.connect(db)
+        stored.append(conn.execute(figures_sql).fetchall())
+        conn.close()
+    assert stored[0] and stored[0] == stored[1]
