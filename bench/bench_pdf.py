@@ -6,7 +6,8 @@ Same pages, same run: the generated newspaper pages in corpus/pdf/. Prints pages
 of the full path (characters -> lines -> layout blocks, pypdfium2 and pdfplumber backends),
 of pdfplumber `extract_text()` and of pypdfium2 `get_text_range()`, with ratios; then peak
 memory of the full path on a 200-page file made in /tmp by repeating those pages (against a
-20-page file, to show it stays flat).
+20-page file, to show it stays flat): page by page (the working memory) and with the whole
+Document kept by `read_pdf` (which adds the text and character boxes of every page).
 """
 
 from __future__ import annotations
@@ -89,14 +90,26 @@ PEAK_SCRIPT = """
 import resource, sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from extract.pdf import read_pdf
-doc = read_pdf(Path({path!r}), "bench", backend={backend!r})
-print(len(doc.pages), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+from extract.layout import layout_page
+from extract.pdf import BACKENDS, page_from_raw, read_pdf
+path = Path({path!r})
+if {keep!r}:
+    n = len(read_pdf(path, "bench", backend={backend!r}).pages)
+else:
+    n = 0
+    for raw in BACKENDS[{backend!r}](path):
+        page, size = page_from_raw(raw)
+        page.blocks = layout_page(page, raw, size)
+        n += 1
+print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 """
 
 
-def peak_mb(path: Path, backend: str) -> tuple[int, int]:
-    code = PEAK_SCRIPT.format(root=str(ROOT), path=str(path), backend=backend)
+def peak_mb(path: Path, backend: str, keep: bool) -> tuple[int, int]:
+    """Peak RSS of one run in a fresh process: the full path page by page (`keep` False:
+    each page's blocks are dropped after layout, the working memory) or `read_pdf` keeping
+    the whole Document (its text and character boxes grow with the file)."""
+    code = PEAK_SCRIPT.format(root=str(ROOT), path=str(path), backend=backend, keep=keep)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     pages, mb = out.stdout.split()
     return int(pages), int(mb)
@@ -123,10 +136,11 @@ def main() -> None:
         short = make_long_pdf(20, Path(tmp) / "pages20.pdf")
         long = make_long_pdf(args.pages, Path(tmp) / f"pages{args.pages}.pdf")
         for backend in ("pdfium", "pdfplumber"):
-            n_short, mb_short = peak_mb(short, backend)
-            n_long, mb_long = peak_mb(long, backend)
-            print(f"  peak RSS, full path ({backend}): {n_short} pages {mb_short} MB, "
-                  f"{n_long} pages {mb_long} MB (x{mb_long / mb_short:.2f})")
+            for keep, what in ((False, "page by page"), (True, "read_pdf, Document kept")):
+                n_short, mb_short = peak_mb(short, backend, keep)
+                n_long, mb_long = peak_mb(long, backend, keep)
+                print(f"  peak RSS, full path ({backend}, {what}): {n_short} pages {mb_short} MB, "
+                      f"{n_long} pages {mb_long} MB, ratio x{mb_long / mb_short:.2f}")
 
 
 if __name__ == "__main__":

@@ -333,10 +333,14 @@ def reflowed(lines: list[Line], kind: BlockKind) -> tuple[str, list[BBox | None]
 
 
 def chunk_block(chunk: Chunk, page: int) -> Block:
+    """The chunk as a Block; its character boxes (built here with the exact type) are set
+    after validation so that they stay the very tuples the lines made, not copies."""
     text, boxes = reflowed(chunk.lines, chunk.kind)
     sizes = [ln.size for ln in chunk.lines if ln.size]
-    return Block(kind=chunk.kind, text=text, page=page, bbox=chunk.bbox,
-                 size=statistics.median(sizes) if sizes else None, char_boxes=boxes)
+    block = Block(kind=chunk.kind, text=text, page=page, bbox=chunk.bbox,
+                  size=statistics.median(sizes) if sizes else None)
+    block.char_boxes = boxes
+    return block
 
 
 def article_chunks(lines: list[Line], m: Metrics, g: Graphics) -> list[Chunk]:

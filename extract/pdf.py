@@ -35,6 +35,9 @@ CID_RE = re.compile(r"\(cid:\d+\)")
 BOLD_NAME_RE = re.compile(r"bold|heavy|black|hei|黑|demi", re.IGNORECASE)
 LATIN1_HIGH = re.compile(r"[\u00a1-\u00fe]")
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+CLOSING_PUNCT = set("，。、；：？！）”’」』》〉")
+PUNCT_GAP = 0.7
+"""Ems of gap after a closing punctuation mark's ink that still continue its line."""
 FULLWIDTH_SAFE = {chr(c) for c in range(0xFF10, 0xFF1A)} | {"％"} | {
     chr(c) for c in [*range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
 }
@@ -98,19 +101,30 @@ def _classify_graphic(box, width: float, height: float, raw: RawPage, filled: bo
             raw.frames.append(box)
 
 
+PDFIUM_REOPEN_PAGES = 16
+"""pdfium caches every font and resource it parses until its document is closed (a page
+that embeds its own fonts adds them for good), so the document is reopened this often."""
+
+
 def pdfium_pages(path: Path) -> Iterator[RawPage]:
-    """Glyphs and graphics of each page from pypdfium2; each page is closed after use."""
+    """Glyphs and graphics of each page from pypdfium2; each text page and page is closed
+    after use, and the document every `PDFIUM_REOPEN_PAGES` pages, so memory stays flat."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pr
 
     doc = pdfium.PdfDocument(str(path))
     try:
-        for index in range(len(doc)):
+        count = len(doc)
+        for index in range(count):
+            if index and index % PDFIUM_REOPEN_PAGES == 0:
+                doc.close()
+                doc = pdfium.PdfDocument(str(path))
             page = doc[index]
             try:
-                yield _pdfium_page(page, index + 1, pr)
+                raw = _pdfium_page(page, index + 1, pr)
             finally:
                 page.close()
+            yield raw
     finally:
         doc.close()
 
@@ -355,17 +369,32 @@ class Fragment:
         return max(g.bottom for g in self.glyphs)
 
 
+def gap_after(last: Glyph, g: Glyph, gap_limit: float, size: float) -> tuple[float, float]:
+    """The gap from `last` to `g` and the largest gap that still joins them, in points.
+
+    Full-width closing punctuation inks only the left half of its em box, and at a column's
+    end that box may hang into the gutter; after it the gap is measured from the ink, with
+    room for the half-em of blank box (plus justification) that follows it mid-line."""
+    if last.text in CLOSING_PUNCT:
+        return g.x0 - min(last.x1, last.x0 + 0.5 * last.size), PUNCT_GAP * size
+    return g.x0 - last.x1, gap_limit * size
+
+
 def _joins(line: list[Glyph], g: Glyph, gap_limit: float) -> bool:
-    """Whether `g` continues `line` on the same baseline with no column-sized gap."""
+    """Whether `g` continues `line` on the same baseline with no column-sized gap.
+
+    The gap is measured in ems of the smaller font: a body line next to a headline line
+    across a narrow gutter stays apart."""
     last = line[-1]
-    if not g.space:
+    if last.space and not g.space:
         last = next((x for x in reversed(line[-4:]) if not x.space), last)
     size = max(last.size, g.size, 1.0)
     if last.space or g.space:
         dy_ok = abs(last.bottom - g.bottom) < 0.6 * size
     else:
         dy_ok = abs((last.top + last.bottom) / 2 - (g.top + g.bottom) / 2) < 0.35 * size
-    return dy_ok and -0.6 * size < g.x0 - last.x1 < gap_limit * size
+    gap, limit = gap_after(last, g, gap_limit, max(min(last.size, g.size), 1.0))
+    return dy_ok and -0.6 * size < gap < limit
 
 
 def build_lines(glyphs: list[Glyph], gap_limit: float = 0.45) -> list[Fragment]:
@@ -439,15 +468,30 @@ def to_line(frag: Fragment, number: int) -> Line | None:
         return None
     sizes = [g.size for g in frag.glyphs]
     bold = sum(g.bold for g in frag.glyphs) > len(frag.glyphs) / 2
-    return Line(
+    line = Line(
         text=text, page=number, bbox=(frag.x0, frag.top, frag.x1, frag.bottom),
-        size=round(statistics.median(sizes), 2), bold=bold, char_boxes=boxes,
+        size=round(statistics.median(sizes), 2), bold=bold,
     )
+    line.char_boxes = boxes
+    return line
+
+
+def share_coordinates(glyphs: list[Glyph]) -> None:
+    """Let equal glyph coordinates share one float object.
+
+    Character boxes are kept for every character of the page's blocks (figure boxes need
+    them); on a baseline grid most coordinates repeat, so sharing them keeps that small."""
+    shared: dict[float, float] = {}
+    share = shared.setdefault
+    for g in glyphs:
+        x0, x1, top, bottom = g.x0, g.x1, g.top, g.bottom
+        g.x0, g.x1, g.top, g.bottom = share(x0, x0), share(x1, x1), share(top, top), share(bottom, bottom)
 
 
 def page_from_raw(raw: RawPage) -> tuple[Page, float]:
     """Clean a backend page, flag what cannot be trusted, and build its lines."""
     glyphs, size = clean_glyphs(raw)
+    share_coordinates(glyphs)
     flags = list(dict.fromkeys(raw.flags))
     if not any(g.visible for g in glyphs):
         flags.append(PageFlag.needs_ocr if raw.images else PageFlag.empty)
@@ -459,7 +503,10 @@ def page_from_raw(raw: RawPage) -> tuple[Page, float]:
 
 
 def read_pdf(path: Path, document_id: str, backend: Backend = "pdfium") -> Document:
-    """Read a PDF into pages of cleaned lines and, via `extract.layout`, ordered blocks."""
+    """Read a PDF into pages of cleaned lines and, via `extract.layout`, ordered blocks.
+
+    Pages are read one at a time; once a page's blocks are built its lines drop their
+    character boxes (the blocks carry them on), and nothing of the backend is kept."""
     from extract.layout import layout_page
 
     path = Path(path)
@@ -470,6 +517,9 @@ def read_pdf(path: Path, document_id: str, backend: Backend = "pdfium") -> Docum
             page.blocks = layout_page(page, raw, size)
         else:
             page.blocks = []
+        del raw
+        for line in page.lines:
+            line.char_boxes = None
         pages.append(page)
     return Document(
         document_id=document_id, path=str(path), kind=DocumentKind.pdf,
