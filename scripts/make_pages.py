@@ -6,9 +6,9 @@ it, section headings, source lines, an inverted-L article, and everything drawn 
 order. Each layout is rendered with the built-in `STSong-Light` CID font and with embedded
 TrueType fonts from Debian's fonts-wqy-zenhei / fonts-arphic-uming.
 
-    python scripts/make_pages.py [--source corpus/pdf/source_articles.json] [--out corpus/pdf]
+    python scripts/make_pages.py [--source scripts/page_articles.json] [--out corpus/pdf] [--gold tests/gold/pages]
 
-writes `<layout>_<font>.pdf` and `<layout>_<font>.expected.json` for every layout, and
+writes `<layout>_<font>.pdf` and `tests/gold/pages/<layout>_<font>.json` for every layout, and
 `corpus_<layout>_<font>.pdf` pages set from the corpus bulletins (`corpus/*.txt`, read by the
 project's own text path: reader, reflow, segment), whose expected articles name the corpus file
 and article index each came from (`"from": ["05_shandong_yishui", 0]`).
@@ -385,28 +385,32 @@ def draw_page(state: PageState, path: Path, seed: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, default=ROOT / "corpus/pdf/source_articles.json")
+    parser.add_argument("--source", type=Path, default=ROOT / "scripts/page_articles.json")
+    parser.add_argument("--gold", type=Path, default=ROOT / "tests/gold/pages")
     parser.add_argument("--out", type=Path, default=ROOT / "corpus/pdf")
     args = parser.parse_args()
     register_fonts()
     articles = json.loads(args.source.read_text(encoding="utf-8"))["articles"]
     args.out.mkdir(parents=True, exist_ok=True)
+    args.gold.mkdir(parents=True, exist_ok=True)
     for seed, (name, layout) in enumerate(LAYOUTS.items()):
         for font_kind in FONT_KINDS:
-            write_page(articles, layout, name, font_kind, args.out / f"{name}_{font_kind}.pdf", seed)
+            write_page(articles, layout, name, font_kind, args.out / f"{name}_{font_kind}.pdf", args.gold, seed)
     for seed, (name, spec) in enumerate(CORPUS_PAGES.items(), start=len(LAYOUTS)):
         chosen = [corpus_article(file, index) for file, index in spec["articles"]]
         layout = {**spec["layout"], "plan": spec["plan"]}
         write_page(chosen, layout, name.removeprefix("corpus_").split("_")[0], spec["font"],
-                   args.out / f"{name}.pdf", seed)
+                   args.out / f"{name}.pdf", args.gold, seed)
 
 
-def write_page(articles: list[dict], layout: dict, name: str, font_kind: str, pdf: Path, seed: int) -> None:
-    """Render one page and write its expected articles next to it."""
+def write_page(
+    articles: list[dict], layout: dict, name: str, font_kind: str, pdf: Path, gold: Path, seed: int
+) -> None:
+    """Render one page and write its expected articles to the gold folder."""
     expected = render_page(articles, layout, font_kind, pdf, seed)
     meta = {"layout": name, "font": font_kind, "columns": layout["columns"],
             "gutter": layout["gutter"], "articles": expected}
-    pdf.with_suffix(".expected.json").write_text(
+    (gold / f"{pdf.stem}.json").write_text(
         json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(pdf, len(expected), "articles", pdf.stat().st_size, "bytes")
 

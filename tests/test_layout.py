@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, GOLD
 
 from extract.layout import draw_layout, group_articles
 from extract.pdf import read_pdf
 from extract.segment import assemble
 from schemas import BlockKind
 
-ALL_PAGES = sorted((Path(__file__).parent.parent / "corpus" / "pdf").glob("*.pdf"))
+ALL_PAGES = sorted((CORPUS / "pdf").glob("*.pdf"))
 PAGES = [p for p in ALL_PAGES if not p.stem.startswith("corpus_")]
 """Pages set from the invented articles; pages set from corpus bulletins are tested in
 test_pdf_parity.py."""
@@ -41,7 +42,7 @@ def test_pages_cover_every_layout_and_font_kind():
 @pytest.mark.parametrize("backend", ["pdfium", "pdfplumber"])
 @pytest.mark.parametrize("pdf", PAGES, ids=[p.stem for p in PAGES])
 def test_page_yields_expected_articles(pdf: Path, backend: str):
-    expected = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))["articles"]
+    expected = json.loads((GOLD / "pages" / f"{pdf.stem}.json").read_text(encoding="utf-8"))["articles"]
     assert articles_of(pdf, backend) == expected
 
 

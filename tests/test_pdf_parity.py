@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from conftest import CORPUS, GOLD
 from typer.testing import CliRunner
 
 from extract.cli import app
@@ -25,15 +26,13 @@ from extract.pipeline import extract_document
 from extract.segment import assemble
 from schemas import BlockKind
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "corpus"
 PAGES = sorted((CORPUS / "pdf").glob("corpus_*.pdf"))
 NUMBER_CHARS = re.compile(r"[0-9０-９〇零一二两三四五六七八九十百千万亿.,．%％]")
 SLACK = 0.5
 
 
 def expected_of(pdf: Path) -> list[dict]:
-    return json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))["articles"]
+    return json.loads((GOLD / "pages" / f"{pdf.stem}.json").read_text(encoding="utf-8"))["articles"]
 
 
 RENDERED = [(pdf, i, tuple(a["from"])) for pdf in PAGES for i, a in enumerate(expected_of(pdf))]
@@ -50,7 +49,7 @@ def figure_key(figure) -> tuple:
 
 
 def test_corpus_pages_cover_columns_and_font_kinds():
-    meta = [json.loads(p.with_suffix(".expected.json").read_text(encoding="utf-8")) for p in PAGES]
+    meta = [json.loads((GOLD / "pages" / f"{p.stem}.json").read_text(encoding="utf-8")) for p in PAGES]
     assert {(m["columns"], m["font"]) for m in meta} >= {(c, f) for c in (3, 4, 5) for f in ("cid", "ttf")}
     assert min(m["gutter"] for m in meta) <= 6
     assert any(len(m["articles"]) >= 2 for m in meta)
