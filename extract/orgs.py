@@ -92,7 +92,7 @@ MAX_BODY = 10
 MIN_BODY_SHORT_SUFFIX = 2
 """A one-character suffix (`局`, `委`) needs a body of two characters or more (`市场监督管理局`)."""
 
-BODY_STOP = set("的了是为在将把被对向从于及与等着过也都还又已并就而或其该这那之以由经年月日")
+BODY_STOP = set("的了是有为在将把被对向从于及与等着过也都还又已并就而或其该这那之以由经年月日")
 """Characters that never stand inside an organisation's name body (`发展和改革` may)."""
 
 LEVEL_PREFIX_RE = re.compile(r"(自治区|自治州|自治县|省|市|州|盟|县|旗|区)")

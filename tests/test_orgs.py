@@ -79,6 +79,14 @@ def test_generic_phrases_are_not_organisations():
     assert orgs_of(art) == []
 
 
+def test_a_level_word_followed_by_a_verb_is_not_an_organisation():
+    art = article(
+        "湖南泸溪：社工站服务网络建成",
+        "泸溪县形成“县有指导中心、乡有社工站、村有服务点”的服务网络。",
+    )
+    assert [o.name for o in orgs_of(art)] == []
+
+
 def test_county_level_city_prefix_means_that_city():
     art = article("江苏泰兴：标准立项", "泰兴市民政局牵头，市民政局负责人表示将持续推进。")
     assert [o.full_name for o in orgs_of(art)] == ["泰兴市民政局"]
