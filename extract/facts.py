@@ -17,7 +17,7 @@ from extract.nlp import words
 from extract.periods import TimePhrase, find_times, resolve
 from extract.quantities import find_quantities
 from schemas import Article, Figure, Quantity
-from schemas.taxonomy import MONEY_UNITS, find_term, metric_for
+from schemas.taxonomy import find_term, is_money, metric_for
 
 SENTENCE_END = re.compile(r"[。！？!?\n]")
 CLAUSE_END = re.compile(r"[。！？!?\n，；;：]|[,:](?!\d)|(?<!\d)[,:]")
@@ -36,6 +36,7 @@ STOPS = {
     "被", "同时", "目前", "当前", "今年", "去年", "截至", "截至目前", "现", "已", "先后",
     "相继", "一批", "一大批", "|", "全部", "均", "都", "共", "正在", "全面", "率先", "已经",
     "分别", "陆续", "新", "累计", "日均", "年均", "月均", "人均", "每年", "每月",
+    "同比", "环比", "较上年", "比上年", "较去年", "比去年",
 }
 VERBS = {
     "持", "开展", "举办", "组织", "服务", "帮扶", "走访", "引进", "培育", "培养", "孵化", "承接",
@@ -46,16 +47,21 @@ VERBS = {
     "整合", "募集", "动员", "带动", "协助", "推动", "认定", "挂牌", "运营", "组建", "通过",
     "实现", "考取", "报考", "吸引", "聚集", "签订", "立项", "评选", "选派", "派驻", "入驻",
     "购买", "探视", "关爱", "陪伴", "排查", "摸排", "回访", "联系", "引入", "新建",
-    "改建", "招收", "吸收", "指导", "联合", "委托", "新增", "组成", "构成",
+    "改建", "招收", "吸收", "指导", "联合", "委托", "新增", "组成", "构成", "供餐", "监测",
 }
+RESULT_VERBS = {"建成", "新建", "建立", "设立", "成立", "组建", "引进", "招募", "新增", "认定",
+                "挂牌", "改建", "培育", "孵化", "配备", "聘用", "招聘", "吸纳", "备案", "监测"}
+"""Verbs that are never nouns: `社工室建成386个` counts 社工室, the topic before the verb."""
 PREDICATE_VERBS = {"通过", "参与", "参加", "获得", "受益", "实现", "完成", "入驻", "提供",
                    "开展", "承接", "成为", "加入", "报名", "取得", "考取", "服务", "走访", "组成", "构成",
-                   "建立", "建档", "签订", "发放", "开设", "接受", "享受", "纳入"}
+                   "建立", "建档", "签订", "发放", "开设", "接受", "享受", "纳入", "链接",
+                   "争取", "申请", "办理", "落实", "解决"}
 COPULA = re.compile(
     r"^\s*(?:均|全部|都)?(?:已经?)?(?:为|是|建成|建立|设立|设有|配备)(?P<pred>[^，。；！？\n]+)"
-    r"|(?:担任|成为|作为|转为|成长为|充实到)(?P<pred2>[^，。；！？\n]+)"
+    r"|(?:担任|成为|作为|转为|成长为|充实到|纳入)(?P<pred2>[^，。；！？\n]+)"
 )
-"""`N名X为Y`, `N个乡镇均已建成社工站`, `N位教师担任督导`: the figure counts Y."""
+"""`N名X为Y`, `N个乡镇均已建成社工站`, `N位教师担任督导`, `N名儿童纳入保障`: the figure
+counts Y."""
 MADE_OF = re.compile(r"由\s*$")
 """`督导团队由9名高校教师组成`: the figure counts the members of what stands before 由."""
 PLACE_TOKEN = re.compile(r"^(?:全[省市县区旗镇乡村州盟]|[\u4e00-\u9fff]{1,8}[省市县旗州盟])$")
@@ -71,6 +77,14 @@ VERB_DECIDES = {"served", "households", "people", "training"}
 BENEFICIARY = re.compile(r"为(?P<who>[^，。；为]{1,24}?)(?:提供|开展|送去|发放|办理)")
 PREPOSITIONS = {"从", "自"}
 FOR_WHOM = re.compile(r"为[^，。；为]{0,6}$")
+TARGET_OF = re.compile(r"对(?:[^，。；对]{0,6}|[^，。；对]{0,30}(?:和|、|及|与))$")
+"""`对1860名留守儿童逐一建档，开展结对帮扶`: what is done to them is said in the sentence."""
+CHANGE_BEFORE = re.compile(
+    r"(?:同比|环比|比上年|较上年|比去年|较去年)?(?:增长|增加|提高|提升|上升|下降|减少|降低|回落|"
+    r"增幅|降幅|增速)了?(?:达到?|为)?\s*$"
+)
+"""`同比增长12.5%`, `提高5个百分点`: a change, not a level; `提高到58%` is a level."""
+RATE_UNITS = {"%", "个百分点", "百分点"}
 """`为1083名留守儿童…`: the figure counts the people something is done for."""
 """A number right after one of these (or after it and a place) is an argument, not a total."""
 GENERIC_SUBJECTS = {"覆盖率", "人数", "总数", "数量", "人员", "人才", "服务", "队伍", "规模",
@@ -110,6 +124,7 @@ def extract_figures(article: Article, published: date | None = None) -> list[Fig
         drafts.extend(_drafts_for(text, quantities, i))
     _inherit_subjects(text, drafts)
     _link_parts(text, drafts)
+    _parts_in_context(drafts)
     times = find_times(text)
     return [_figure(text, i, d, drafts, times, published) for i, d in enumerate(drafts)]
 
@@ -184,10 +199,14 @@ def left_phrase(piece: str) -> tuple[str | None, int | None, str | None]:
                 collected[:0] = tokens[opening:i + 1]
                 i = opening - 1
                 continue
-        noun_use = not collected and i > 0 and not _is_stop(tokens[i - 1][0]) \
-            and tokens[i - 1][0] not in VERBS
-        if token in VERBS and not noun_use:
+        after_noun = i > 0 and not _is_stop(tokens[i - 1][0]) and tokens[i - 1][0] not in VERBS
+        if token in RESULT_VERBS and not collected and verb is None and after_noun:
             verb = token
+            i -= 1
+            continue
+        noun_use = after_noun and (not collected or token not in RESULT_VERBS)
+        if token in VERBS and not noun_use:
+            verb = verb or token
             break
         if _is_stop(token) and token not in ("“", "”"):
             break
@@ -237,18 +256,23 @@ def _kind(code: str) -> str:
 
 
 def _choose_metric(subject: str | None, verb: str | None, predicate: str | None,
-                   left: str, piece: str, unit: str | None, clause: str | None) -> str:
+                   left: str, piece: str, unit: str | None, clause: str | None,
+                   topic: str = "") -> str:
     """The metric of a figure, from the most to the least telling evidence.
 
     The predicate of `N名X为Y` names what is counted; so does the beneficiary of
     `为X提供…服务N人次`. A number that is the object of a preposition (`从3家机构引入`) is
     no total: `other`. The verb decides the kind (`服务困难群众` is served, not assisted),
     the subject refines it within that kind (`服务老年人` is served.elderly). A subject
-    too generic to tell (`覆盖率`), or none, lets the clause decide.
+    too generic to tell (`覆盖率`) is about the topic of the clauses before it in the
+    sentence (`社工室建成386个，覆盖率达73.2%`); with none, the clause decides. A rate
+    after a change word (`同比增长12.5%`) is a change, not a level: `other`.
     """
+    if unit in RATE_UNITS and CHANGE_BEFORE.search(left):
+        return "other"
     if predicate and (code := metric_for(predicate, unit, clause)) != "other":
         return code
-    if unit in MONEY_UNITS:
+    if is_money(unit):
         return "funds.amount"
     if _after_preposition(left):
         return "other"
@@ -264,6 +288,10 @@ def _choose_metric(subject: str | None, verb: str | None, predicate: str | None,
         return by_verb
     if by_subject != "other":
         return by_subject
+    if subject and topic and subject.strip("“”") in GENERIC_SUBJECTS:
+        found = find_term(topic + subject, unit)
+        if found and found[1].end() > len(topic):
+            return found[0].code
     if subject is None or subject.strip("“”") in GENERIC_SUBJECTS:
         found = find_term(piece, unit, clause=clause)
         if found:
@@ -300,24 +328,42 @@ def _drafts_for(text: str, quantities: list[Quantity], i: int) -> list[Draft]:
         start += left_start
     if verb is None:
         verb = next((w for w in reversed(words(text[c_start:q.start])) if w in VERBS), None)
-    clause = None if FOR_WHOM.search(left) else text[c_start:c_end]
+    clause = text[c_start:c_end]
+    if FOR_WHOM.search(left):
+        clause = None
+    elif TARGET_OF.search(text[c_start:q.start]):
+        clause = text[slice(*_sentence(text, q.start))]
     after = right_phrase(right)
     predicate = None
     if after:
         subject, start = after, q.end + right.find(after[0])
         rest = right[right.find(after) + len(after):]
-        copula = COPULA.search(rest)
+        copula = COPULA.search(text[q.end + right.find(after) + len(after):c_end])
         predicate = (copula.group("pred") or copula.group("pred2")) if copula else None
+        if predicate and find_quantities(predicate):
+            predicate = None  # `1396个乡镇已建成社工站1388个`: the stations have their own count
         if MADE_OF.search(left) and re.match(r"\s*(?:组成|构成)", rest):
             predicate = left_phrase(MADE_OF.sub("", left))[0]
-    draft = _draft(q, subject, start, verb, predicate, left, left + right, clause)
+    draft = _draft(q, subject, start, verb, predicate, left, left + right, clause,
+                   _topic(text, c_start))
+    draft.extra["clause"] = text[c_start:c_end]
     if EACH_OF_RE.search(left):
         draft.extra["each_of"] = _list_items(left[:EACH_OF_RE.search(left).start()], left_start)
     return [draft]
 
 
-def _draft(q: Quantity, subject, start, verb, predicate, left, piece, clause) -> Draft:
-    metric = _choose_metric(subject, verb, predicate, left, piece, q.unit, clause)
+def _topic(text: str, c_start: int) -> str:
+    """The clause before the one starting at `c_start`, in the same sentence (else "")."""
+    s_start, _ = _sentence(text, c_start)
+    if c_start <= s_start + 1:
+        return ""
+    p_start, _ = _clause(text, c_start - 1)
+    return text[max(p_start, s_start):c_start].rstrip("，；;,：: ")
+
+
+def _draft(q: Quantity, subject, start, verb, predicate, left, piece, clause,
+           topic: str = "") -> Draft:
+    metric = _choose_metric(subject, verb, predicate, left, piece, q.unit, clause, topic)
     if subject is None and metric != "other":
         found = find_term(piece, q.unit)
         subject = found[1].group() if found else verb
@@ -366,10 +412,39 @@ def _inherit_subjects(text: str, drafts: list[Draft]) -> None:
         if draft.extra["own_subject"] or i == 0:
             continue
         previous = drafts[i - 1]
+        if _paired(text, previous, draft):
+            draft.subject, draft.subject_start = previous.subject, previous.subject_start
+            draft.metric = metric_for(previous.subject, draft.quantity.unit,
+                                      previous.extra.get("clause"))
+            continue
         same_sentence = _sentence(text, previous.quantity.start) == _sentence(text, draft.quantity.start)
         if same_sentence and _family(previous.quantity.unit) == _family(draft.quantity.unit):
             draft.subject, draft.subject_start = previous.subject, previous.subject_start
             draft.metric = previous.metric
+
+
+def _paired(text: str, first: Draft, second: Draft) -> bool:
+    """`5836户9412人`: two counts of one subject written back to back in other units."""
+    between = text[first.quantity.end:second.quantity.start]
+    return (
+        first.subject is not None
+        and not between.strip()
+        and _family(first.quantity.unit) != _family(second.quantity.unit)
+    )
+
+
+def _parts_in_context(drafts: list[Draft]) -> None:
+    """A part is said in the context of its total (`纳入关爱服务的困境儿童486名，其中孤儿23名`):
+    a part that fits no metric on its own clause is tried with its total's clause too, and
+    kept when that gives a metric of the total's kind."""
+    for draft in drafts:
+        if draft.part_of is None or draft.metric != "other" or not draft.subject:
+            continue
+        total = drafts[draft.part_of]
+        clause = (total.extra.get("clause") or "") + (draft.extra.get("clause") or "")
+        code = metric_for(draft.subject, draft.quantity.unit, clause)
+        if code != "other" and _group(code) == _group(total.metric):
+            draft.metric = code
 
 
 def _compatible(total: Draft, part: Draft) -> bool:

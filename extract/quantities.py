@@ -25,7 +25,7 @@ COUNT_UNITS = [
     "个百分点", "百分点", "人次", "户次", "场次", "家次", "次", "人", "名", "位", "户", "家",
     "个", "所", "项", "场", "期", "章", "条", "支", "处", "座", "间", "张", "床", "件", "份",
     "批", "套", "台", "辆", "班", "节", "课时", "学时", "万平方米", "平方米", "亩", "公里", "吨",
-    "倍",
+    "倍", "单",
 ]
 MONEY_UNITS = ["元"]
 UNIT_MULTIPLIERS = {"": 1, "千": 1_000, "万": 10_000, "百万": 1_000_000, "千万": 10_000_000,
@@ -36,10 +36,21 @@ APPROX_PREFIX = {
     "逾": "at_least", "超": "at_least", "上": "at_least",
     "将近": "about", "接近": "about", "大约": "about", "约": "about", "近": "about",
     "不超过": "at_most", "不足": "at_most", "不到": "at_most", "未满": "at_most",
+    "不高于": "at_most", "不多于": "at_most", "不低于": "at_least",
 }
-APPROX_INFIX = {"余": "at_least", "多": "at_least", "来": "about"}
+APPROX_INFIX = {"余": "at_least", "多": "at_least", "来": "about", "几": "at_least"}
 APPROX_SUFFIX = {"以上": "at_least", "之多": "at_least", "左右": "about", "上下": "about",
                  "以下": "at_most", "以内": "at_most"}
+CAP_BEFORE = re.compile(
+    r"(?:最高|最多|上限为?|封顶)(?:可|可以|能|每[人户年月次]|一次性)?"
+    r"(?:给予|补助|补贴|发放|救助|资助|奖励|享受|领取|获得|支付|报销)?(?:达到?|为|至|到)?"
+    r"[ \t\u3000]*$"
+)
+"""A cap before a number (`最高可给予2万元`, `最多补贴500元`): the value is an upper bound."""
+SEVERAL = {"数": "at_least", "几": "at_least"}
+"""`数千名`, `几百人`: an indefinite count, kept as at least its place value."""
+SEVERAL_BLOCKERS = "人总次户个基岁件项场家名位分指倍参函系"
+"""`数` closing a noun (`人数十万`) is no `several`."""
 PREFIX_BLOCKERS = {"近": "附最临靠邻亲贴", "约": "签预履节制公特邀相", "超": "赶",
                    "上": "线网马加向晚会础以路"}
 """A one-character approximation word is part of a word when preceded by these (`签约`)."""
@@ -48,7 +59,7 @@ BARE_PREFIX_ONLY = {"上"}
 
 UNIT_WORD_BLOCKERS = {
     "场": "所地景馆", "所": "有在属以谓需", "家": "庭长属乡园", "位": "于置", "期": "间待望盼",
-    "名": "称单义额字", "次": "年日", "项": "目", "人": "员民口才格", "件": "事",
+    "名": "称单义额字", "单": "位独元一项亲身纯据价品次列体", "次": "年日", "项": "目", "人": "员民口才格", "件": "事",
     "个": "月人性体案例", "间": "断隙", "条": "件例", "节": "日点约", "台": "阶",
     "处": "理置于", "班": "子级", "座": "谈",
 }
@@ -62,6 +73,10 @@ FURNITURE_LABEL = re.compile(
 QUOTE_PAIRS = {"“": "”", "\"": "\"", "《": "》", "「": "」", "『": "』", "‘": "’"}
 SLOGAN_MAX = 12
 """A numeral inside a quotation this short is a name or slogan (`“五社联动”`, `“四个覆盖”`)."""
+
+PER_UNIT = r"(?:人次|人|户|床|张|名|平方米|亩|次|月|年|天|日|小时)"
+PER_PERIOD = r"(?:月|年|天|日|次|小时)"
+"""Compound units: `元/人·月`, `元/年`, `元/床`; the part after `/` is kept in the unit."""
 
 RANGE_PAIRS = re.compile(r"^(?:一二|两三|二三|三四|四五|五六|六七|七八|八九)")
 
@@ -80,10 +95,12 @@ def _alt(words) -> str:
 _UNIT = _alt(COUNT_UNITS + MONEY_UNITS)
 QUANTITY_RE = re.compile(
     rf"(?P<pre>{_alt(APPROX_PREFIX)})?{_SP}"
+    rf"(?P<several>[{''.join(SEVERAL)}](?=[十百千万]))?"
     rf"(?P<num>{_NUM})"
     rf"(?:{_SP}(?P<u1>{_UNIT})?{_SP}(?:-|—|–|~|～|至|到){_SP}(?P<num2>{_NUM}))?"
-    rf"{_SP}(?P<mid>[余多来])?(?P<mult>千万|百万|[千万亿])?(?P<mid2>[余多])?{_SP}"
+    rf"{_SP}(?P<mid>[余多来几])?(?P<mult>千万|百万|[千万亿])?(?P<mid2>[余多])?{_SP}"
     rf"(?P<unit>{_UNIT})"
+    rf"(?P<per>/{_SP}{PER_UNIT}(?:[·・•/]{PER_PERIOD})?)?"
     rf"(?P<post>{_SP}(?:{_alt(APPROX_SUFFIX)}))?"
 )
 PERCENT_RE = re.compile(
@@ -127,12 +144,19 @@ def _approx(text: str, match: re.Match[str], num_start: int) -> tuple[str, int]:
         if not (blocked or bare_only):
             approx = APPROX_PREFIX[pre]
             start = match.start("pre")
+    several = match.groupdict().get("several")
+    if several and not (
+        match.start("several") > 0 and text[match.start("several") - 1] in SEVERAL_BLOCKERS
+    ):
+        approx, start = SEVERAL[several], match.start("several")
     for group in ("mid", "mid2"):
         if match.groupdict().get(group):
             approx = APPROX_INFIX[match.group(group)]
     post = (match.group("post") or "").strip()
     if post:
         approx = APPROX_SUFFIX[post]
+    if approx == "exact" and CAP_BEFORE.search(text, max(0, start - 14), start):
+        approx = "at_most"
     return approx, start
 
 
@@ -215,10 +239,11 @@ def _count(text: str, match: re.Match[str]) -> Quantity | None:
         return None
     if value_max is not None and value_max <= value:
         value_max = None
+    per = re.sub(r"\s", "", match.group("per") or "")
     return Quantity(
         value=_clean(value),
         value_max=_clean(value_max) if value_max is not None else None,
-        unit=unit,
+        unit=unit + per,
         approx=approx,
         value_yuan=_clean(value * factor) if factor else None,
         start=start,

@@ -19,6 +19,11 @@ MONEY_UNITS = frozenset({"元", "万元", "亿元", "千元", "百万元", "千�
 GAP = r"[^，。；！？\n]{0,16}?"
 
 
+def is_money(unit: str | None) -> bool:
+    """Whether a unit is a currency, also as a rate (`元/人·月`, `万元/年`)."""
+    return unit is not None and unit.split("/")[0] in MONEY_UNITS
+
+
 class Metric(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -28,16 +33,20 @@ class Metric(BaseModel):
     not_terms: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
+    not_context: tuple[str, ...] = ()
 
     def fits_context(self, clause: str | None) -> bool:
-        """Whether the clause says what this metric needs (always, without a context list)."""
+        """Whether the clause says what this metric needs (always, without a context list)
+        and says none of what rules it out (`监测` people are not assisted people)."""
+        if clause is not None and any(w in clause for w in self.not_context):
+            return False
         return not self.context or clause is None or any(w in clause for w in self.context)
 
     def allows(self, unit: str | None) -> bool:
         """Whether a figure in `unit` can be of this metric."""
         if unit is None:
             return False
-        return unit in self.units or ("money" in self.units and unit in MONEY_UNITS)
+        return unit in self.units or ("money" in self.units and is_money(unit))
 
 
 @cache
@@ -110,7 +119,7 @@ def metric_for(subject: str | None, unit: str | None, clause: str | None = None)
     Money is always `funds.amount`, whatever the subject says. `clause`, when given, is
     checked against the metrics' context words.
     """
-    if unit in MONEY_UNITS:
+    if is_money(unit):
         return "funds.amount"
     found = find_term(subject or "", unit, head=True, clause=clause)
     return found[0].code if found else "other"

@@ -10,6 +10,7 @@ from extract.evaluate import evaluate, format_report
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS, GOLD = ROOT / "corpus", ROOT / "tests" / "gold"
+HELDOUT_CORPUS, HELDOUT_GOLD = CORPUS / "heldout", GOLD / "heldout"
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +42,17 @@ def test_report_lists_scores_and_problems(report):
     assert f"F1 {report.f1:.3f}" in text
     if report.misses:
         assert "misses" in text
+
+
+@pytest.fixture(scope="module")
+def heldout():
+    if not any(HELDOUT_GOLD.glob("*.json")) or not any(HELDOUT_CORPUS.glob("*.txt")):
+        pytest.skip("held-out corpus or gold files not present")
+    return evaluate(HELDOUT_GOLD, HELDOUT_CORPUS)
+
+
+def test_heldout_figures_and_approx(heldout):
+    """A floor on bulletins never used for tuning: catches regressions, not a target."""
+    assert heldout.documents > 0
+    assert heldout.f1 >= 0.95, format_report(heldout)
+    assert heldout.approx_accuracy >= 0.97, format_report(heldout)

@@ -138,3 +138,80 @@ def test_no_figures_from_dates_ordinals_slogans():
     text = ("2023年5月20日，第二批试点名单公布，全省连续6年推进“五社联动”和“一老一小”服务，"
             "落实“四个覆盖”，“十四五”期间探索1+8模式，浏览量 987。")
     assert figures(text) == []
+
+
+def test_a_rate_takes_the_metric_of_the_noun_its_sentence_is_about():
+    found = figures("全区建成乡镇社工站9个，覆盖率达100%；村级社工室建成120个，覆盖率达80%。"
+                    "全县建成养老服务设施60个，覆盖率达85%。")
+    assert [(f.value, f.metric) for f in found] == [
+        (9, "stations.count"), (100, "stations.coverage"), (120, "stations.count"),
+        (80, "stations.coverage"), (60, "other"), (85, "other"),
+    ]
+    assert found[2].subject == "村级社工室"
+
+
+def test_a_change_is_not_a_level():
+    found = figures("全县社工站覆盖率同比提高5个百分点，持证社工同比增长12.5%，"
+                    "社工室覆盖率提高到85%。")
+    assert [(f.value, f.unit, f.metric) for f in found] == [
+        (5, "个百分点", "other"), (12.5, "%", "other"), (85, "%", "stations.coverage"),
+    ]
+
+
+def test_counts_written_back_to_back_share_their_subject():
+    found = figures("全县有城乡低保对象3200户5400人，其中农村低保2100户3600人。")
+    assert [(f.value, f.unit, f.metric) for f in found] == [
+        (3200, "户", "people.assisted"), (5400, "人", "people.assisted"),
+        (2100, "户", "people.assisted"), (3600, "人", "people.assisted"),
+    ]
+    assert [f.part_of for f in found] == [None, None, 0, 1]
+
+
+def test_parts_are_read_in_the_context_of_their_total():
+    found = figures("全县纳入关爱服务的困境儿童312名，其中孤儿41名、事实无人抚养儿童63名。")
+    assert [(f.metric, f.part_of) for f in found] == [
+        ("served.minors", None), ("served.minors", 0), ("served.minors", 0),
+    ]
+
+
+def test_monitored_and_subset_counts_are_not_the_stock():
+    found = by_value(figures(
+        "目前已监测低收入人口1.5万人，救助困难群众860人。"
+        "应参加年检的社会组织210家，实际参检198家。全县登记社会组织260家。"
+        "5家社会组织与8个村签订结对协议。"
+    ))
+    assert found[15000].metric == "other"
+    assert found[860].metric == "people.assisted"
+    assert found[210].metric == found[198].metric == found[5].metric == "other"
+    assert found[260].metric == "orgs.registered"
+
+
+def test_a_noun_modified_by_a_verb_is_not_a_beneficiary():
+    found = figures("全镇15个村（社区）已建成社工室15个，聘用社会救助协理员42名。")
+    assert [(f.value, f.metric) for f in found] == [
+        (15, "other"), (15, "stations.count"), (42, "other"),
+    ]
+    assert found[2].subject == "社会救助协理员"
+
+
+def test_targets_of_dui_are_served_when_the_sentence_says_so():
+    found = figures("社工对辖区460名留守儿童和85名困境儿童逐一建档，开展结对帮扶。"
+                    "对全县5000名老年人进行摸底登记。")
+    assert [(f.value, f.metric) for f in found] == [
+        (460, "served.minors"), (85, "served.minors"), (5000, "other"),
+    ]
+
+
+def test_children_supervisors_are_not_social_work_supervisors():
+    found = figures("全市现有乡镇儿童督导员12名，社会工作督导30名。")
+    assert [f.metric for f in found] == ["other", "social_workers.supervisors"]
+
+
+def test_rates_and_per_capita_amounts():
+    found = figures("全市每百名老人拥有养老床位3.5张，人均救助水平约3300元，"
+                    "特困人员基本生活标准由7800元/人·年提高到8400元/人·年。")
+    assert [(f.value, f.unit, f.metric) for f in found] == [
+        (3.5, "张", "other"), (3300, "元", "funds.amount"),
+        (7800, "元/人·年", "funds.amount"), (8400, "元/人·年", "funds.amount"),
+    ]
+    assert found[2].value_yuan == 7800

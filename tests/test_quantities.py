@@ -43,6 +43,13 @@ def only(text: str):
         ("超过全国平均值1.9个百分点", 1.9, "个百分点", "exact"),
         ("标准共有七章", 7, "章", "exact"),
         ("举办培训12场次", 12, "场次", "exact"),
+        ("备案总数达1900多单", 1900, "单", "at_least"),
+        ("服务1.2万余人次", 12000, "人次", "at_least"),
+        ("动员志愿者数千名", 1000, "名", "at_least"),
+        ("数百家企业参与", 100, "家", "at_least"),
+        ("建成十余个站点", 10, "个", "at_least"),
+        ("覆盖十几个村", 10, "个", "at_least"),
+        ("每百名老人拥有床位3.5张", 3.5, "张", "exact"),
     ],
 )
 def test_counts_and_rates(text, value, unit, approx):
@@ -60,6 +67,13 @@ def test_counts_and_rates(text, value, unit, approx):
         ("拨付五百万元", 500, "万元", "exact", 5_000_000),
         ("每人补助800元", 800, "元", "exact", 800),
         ("捐款3万多元", 3, "万元", "at_least", 30_000),
+        ("城市低保标准720元/人·月", 720, "元/人·月", "exact", 720),
+        ("农村低保标准5520元/人·年", 5520, "元/人·年", "exact", 5520),
+        ("高龄津贴100元/月", 100, "元/月", "exact", 100),
+        ("最高可给予2万元救助", 2, "万元", "at_most", 20_000),
+        ("每户最多补贴500元", 500, "元", "at_most", 500),
+        ("单笔不超过2万元", 2, "万元", "at_most", 20_000),
+        ("人均救助水平约3333元", 3333, "元", "about", 3333),
     ],
 )
 def test_money_keeps_written_unit(text, value, unit, approx, yuan):
@@ -125,3 +139,15 @@ def test_fullwidth_digits_keep_offsets():
     found = find_quantities(text)
     assert [(q.value, q.unit) for q in found] == [(12, "个"), (100, "%")]
     assert found[0].surface == "１２个"
+
+
+def test_compound_unit_in_a_change_gives_both_values():
+    found = find_quantities("城市低保标准由720元/人·月提高到760元/人·月")
+    assert [(q.value, q.unit) for q in found] == [(720, "元/人·月"), (760, "元/人·月")]
+
+
+@pytest.mark.parametrize(
+    "text", ["实行一单一议", "3单位联合", "1/3的家庭", "24小时/7天", "参与人数十万人"]
+)
+def test_slash_and_dan_words_are_no_figures(text):
+    assert find_quantities(text) == []
