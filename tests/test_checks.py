@@ -8,12 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, GOLD
-from factories import COUNTY, PROVINCE, A, F, add_review, fact_ids, save
 
+from conftest import CORPUS, GOLD
 from extract import check as checks_mod
 from extract.check import run_checks, stored_checks, tolerance
 from extract.reprints import ArticleText, find_reprints, shingles, similarity
+from factories import COUNTY, PROVINCE, A, F, add_review, fact_ids, save
 
 MAY20 = date(2024, 5, 20)
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import ROOT
-from factories import OTHER_PROVINCE, A, F, add_review, fact_ids, save
 
+from conftest import ROOT
 from extract import store
 from extract.check import run_checks
 from extract.export import ExportError, export_records, write_export
+from factories import OTHER_PROVINCE, A, F, add_review, fact_ids, save
 from schemas import EXPORT_RECORDS
 
 KINDS = list(EXPORT_RECORDS)

@@ -7,8 +7,8 @@ import sqlite3
 
 from typer.testing import CliRunner
 
-from extract.cli import app
 from conftest import CORPUS, ROOT
+from extract.cli import app
 
 BAD = ROOT / "tests" / "data" / "bad"
 runner = CliRunner(env={"COLUMNS": "400"})

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, GOLD
 
+from conftest import CORPUS, GOLD
 from extract.layout import draw_layout, group_articles
 from extract.pdf import read_pdf
 from extract.segment import assemble

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import CORPUS, GOLD
 from typer.testing import CliRunner
 
+from conftest import CORPUS, GOLD
 from extract.cli import app
 from extract.layout import group_articles
 from extract.pdf import read_pdf

@@ -79,6 +79,26 @@ def test_date_inside_a_sentence_is_not_the_published_date(tmp_path):
     assert read_document(path).published is None
 
 
+def test_published_from_a_post_header_with_separate_fields(tmp_path):
+    path = tmp_path / "post.txt"
+    path.write_text("茶季将至，湄潭这群社工把服务送进茶园\n原创　湄潭民政　2024年04月12日 09:05 贵州\n正文一句。\n", encoding="utf-8")
+    assert read_document(path).published == date(2024, 4, 12)
+
+
+def test_published_from_a_notice_signature_at_the_end(tmp_path):
+    path = tmp_path / "notice.txt"
+    lines = ["湄潭县民政局关于社会组织年检结果的公告", *["正文一句。"] * 12, "湄潭县民政局", "2024年5月20日"]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert read_document(path).published == date(2024, 5, 20)
+
+
+def test_date_in_a_closing_sentence_is_not_the_published_date(tmp_path):
+    path = tmp_path / "closing.txt"
+    lines = ["湄潭县茶乡社工站建设纪实", *["正文一句。"] * 12, "活动将持续到2024年5月20日。"]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert read_document(path).published is None
+
+
 @pytest.mark.parametrize(
     ("name", "reason_part"),
     [

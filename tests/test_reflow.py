@@ -215,11 +215,69 @@ def test_page_header_and_dateline():
     assert blocks[1] == ("dateline", "2024年3月8日")
 
 
+# --- web posts, notices and page furniture ---------------------------------------------
+
+
+BODY_LINE = "湄潭县民政局把社工站建设作为提升基层民政服务能力的重要抓手，全县社工站实体化运行。"
+
+
+def test_source_field_after_the_text_is_a_source_line_before_it_a_header():
+    blocks = kinds_and_texts(f"湄潭县茶乡社工站建设纪实\n来源：遵义日报\n{BODY_LINE}\n来源｜湄潭县民政局")
+    assert blocks[1] == ("byline", "来源：遵义日报")
+    assert blocks[-1] == ("source", "来源｜湄潭县民政局")
+
+
+def test_staff_credits_and_post_counters_are_noise():
+    blocks = kinds_and_texts(f"{BODY_LINE}\n编辑｜张 三\n责任编辑：刘 畅　美编：王 蕾\n审核：李 四\n阅读 1.2万　点赞 356　在看 28")
+    assert [k for k, _ in blocks] == ["body", "noise", "noise", "noise", "noise"]
+
+
+def test_title_with_a_comma_over_a_post_header_is_a_headline():
+    blocks = kinds_and_texts(f"茶季将至，湄潭这群社工把服务送进茶园\n原创　湄潭民政　2024年04月12日 09:05 贵州\n{BODY_LINE}")
+    assert blocks[0] == ("headline", "茶季将至，湄潭这群社工把服务送进茶园")
+    assert blocks[1][0] == "dateline"
+    assert blocks[2] == ("body", BODY_LINE)
+
+
+def test_sentence_with_a_date_and_spaces_is_no_post_header():
+    blocks = kinds_and_texts("截至 2024 年 3 月 8 日，全县\n建成社工站 15 个。")
+    assert blocks == [("body", "截至2024年3月8日，全县建成社工站15个。")]
+
+
+def test_document_number_signature_and_fields_of_a_notice():
+    text = (
+        "湄潭县民政局关于社会组织年检结果的公告\n湄民〔2024〕12号\n现将有关情况公告如下：\n一、基本情况\n"
+        "全县共有社会组织96家。\n联系人：王女士　联系电话：0851-27221234\n附件：年检结果名单\n湄潭县民政局\n2024年5月20日"
+    )
+    assert kinds_and_texts(text) == [
+        ("headline", "湄潭县民政局关于社会组织年检结果的公告"),
+        ("dateline", "湄民〔2024〕12号"),
+        ("body", "现将有关情况公告如下："),
+        ("section", "一、基本情况"),
+        ("body", "全县共有社会组织96家。"),
+        ("body", "联系人：王女士联系电话：0851-27221234"),
+        ("body", "附件：年检结果名单"),
+        ("body", "湄潭县民政局"),
+        ("dateline", "2024年5月20日"),
+    ]
+
+
+def test_page_header_with_a_page_name_and_a_page_footer_are_noise():
+    blocks = kinds_and_texts(f"民政·社会　第 5 版\n{BODY_LINE}\n第 A03 版　2024年3月8日")
+    assert [k for k, _ in blocks] == ["noise", "body", "noise"]
+
+
+def test_photo_credit_joins_the_caption_before_it():
+    blocks = kinds_and_texts(f"{BODY_LINE}\n社工走访茶农家庭。\n记者 王小明 摄")
+    assert blocks[-1] == ("caption", "社工走访茶农家庭。 记者王小明摄")
+
+
 # --- no character invented or lost ------------------------------------------------------
 
 
 LINE_ALPHABET = st.sampled_from(
-    [*"社工站民政局服务县乡镇持证人名家户次，。；：“”（）据来源图片发布时间年月日版摄 0123456789ab-", "\u3000"]
+    [*"社工站民政局服务县乡镇持证人名家户次，。；：“”（）据来源图片发布时间年月日版摄 0123456789ab-｜编辑审核〔〕号讯【】—",
+     "\u3000"]
 )
 
 

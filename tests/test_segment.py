@@ -15,6 +15,8 @@ from schemas import Block, BlockKind, Line, Page
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 GOLD = ROOT / "tests" / "gold"
+HELDOUT = CORPUS / "heldout"
+HELDOUT_GOLD = GOLD / "heldout"
 ENCODINGS = Path(__file__).parent / "data" / "encodings"
 
 
@@ -253,17 +255,164 @@ def test_encoded_files_segment_end_to_end(name, headline, outlet):
     assert article.source_outlet == outlet
 
 
-# --- the bundled corpus, against its hand-checked gold ----------------------------------
+# --- other bulletin styles: web posts, notices, newspaper furniture --------------------
 
 
-def gold_cases() -> list[Path]:
-    return sorted(g for g in GOLD.glob("*.json") if (CORPUS / f"{g.stem}.txt").exists())
+def test_web_post_title_with_comma_over_its_header_and_footer_fields():
+    (article,) = segment(
+        page_of(
+            "茶季将至，湄潭这群社工把服务送进茶园",
+            "原创　湄潭民政　2024年04月12日 09:05 贵州",
+            body(MEITAN_BODY),
+            "来源｜湄潭县民政局\n编辑｜张 三\n审核｜李 四\n阅读 1.2万　点赞 356　在看 28",
+        )
+    )
+    assert article.headline == "茶季将至，湄潭这群社工把服务送进茶园"
+    assert article.source_outlet == "湄潭县民政局"
+    assert article.sections == []
+    assert article.paragraphs == MEITAN_BODY
+    assert "编辑" not in article.text and "阅读" not in article.text
 
 
-@pytest.mark.parametrize("gold_path", gold_cases(), ids=lambda p: p.stem)
-def test_corpus_file_segments_as_its_gold_says(gold_path):
+def test_source_and_author_footer_on_two_lines():
+    (article,) = segment(page_of(MEITAN_HEADLINE, body(MEITAN_BODY), "来源：遵义日报\n作者：王小明"))
+    assert article.source_outlet == "遵义日报"
+    assert article.headline == MEITAN_HEADLINE
+    assert article.paragraphs == MEITAN_BODY
+
+
+@pytest.mark.parametrize(
+    ("header", "outlet"),
+    [
+        ("来源：遵义日报　作者：王小明", "遵义日报"),
+        ("来源：遵义日报　2024年04月12日　第03版", "遵义日报"),
+        ("发布时间：2024-04-12　信息来源：湄潭县民政局　【字体：大 中 小】", "湄潭县民政局"),
+    ],
+)
+def test_header_source_field_names_the_outlet_up_to_the_next_field(header, outlet):
+    (article,) = segment(page_of(SHEXIAN_HEADLINE, header, body(SHEXIAN_BODY)))
+    assert article.source_outlet == outlet
+    assert article.headline == SHEXIAN_HEADLINE
+
+
+def test_outlet_in_title_marks_loses_them():
+    assert source_outlet_of("（据《遵义日报》）") == "遵义日报"
+
+
+NOTICE = [
+    "湄潭县民政局关于2023年度社会组织年度检查结果的公告",
+    "湄民〔2024〕12号",
+    "根据有关规定，我局对全县登记的社会组织开展了年度检查。现将有关情况公告如下：",
+    "一、基本情况\n全县登记社会组织共有96家，其中社会团体41家、民办非企业单位55家。",
+    "二、年检结果\n年检合格88家，不合格3家。",
+    "三、有关要求\n（一）不合格的社会组织应当在30日内完成整改。\n（二）请各业务主管单位督促整改。",
+    "联系人：王女士　联系电话：0851-27221234",
+    "附件：湄潭县2023年度社会组织年检结果名单",
+    "湄潭县民政局\n2024年5月20日",
+]
+
+
+def test_notice_with_numbered_clauses_fields_and_signature_is_one_article():
+    (article,) = segment(page_of(*NOTICE))
+    assert article.headline == NOTICE[0]
+    assert article.sections == ["一、基本情况", "二、年检结果", "三、有关要求"]
+    assert article.lead is None
+    assert "（二）请各业务主管单位督促整改。" in article.paragraphs
+    assert "附件：湄潭县2023年度社会组织年检结果名单" in article.text
+
+
+def test_notice_preamble_joined_in_one_line_still_breaks_before_its_first_clause():
+    (article,) = segment(page_of(NOTICE[0], NOTICE[2] + "\n一、基本情况\n全县登记社会组织共有96家。"))
+    assert article.sections == ["一、基本情况"]
+    assert article.paragraphs[0].endswith("公告如下：")
+
+
+def test_notice_title_without_document_number_is_the_headline():
+    (article,) = segment(page_of("湄潭县民政局关于开展社会救助政策宣传月活动的通知", "各乡镇民政办：", *NOTICE[2:5]))
+    assert article.headline == "湄潭县民政局关于开展社会救助政策宣传月活动的通知"
+    assert article.sections == ["一、基本情况", "二、年检结果"]
+    assert article.paragraphs[0].startswith("各乡镇民政办：根据有关规定")
+
+
+def test_page_header_and_editor_line_are_not_an_article():
+    articles = segment(
+        page_of(
+            "2024年3月8日　星期五\n民生周刊　第 3 版\n版面编辑：王 蕾　校对：李 明",
+            MEITAN_HEADLINE, body(MEITAN_BODY), "（据遵义日报）",
+            SHEXIAN_HEADLINE, body(SHEXIAN_BODY), "（据邯郸日报）",
+            "第 A03 版",
+        )
+    )
+    assert [a.headline for a in articles] == [MEITAN_HEADLINE, SHEXIAN_HEADLINE]
+    assert all("版" not in " ".join(a.sections) for a in articles)
+    assert "校对" not in "".join(a.text for a in articles)
+
+
+def test_plain_title_over_a_page_date_is_the_headline():
+    (article,) = segment(page_of("2024年3月8日　星期五\n第3版", "湄潭县茶乡社工站建设纪实", *MEITAN_BODY))
+    assert article.headline == "湄潭县茶乡社工站建设纪实"
+    assert article.sections == []
+
+
+@pytest.mark.parametrize(
+    "opener",
+    ["本报讯（记者 王小明 通讯员 李 华）", "本报讯", "遵义讯（通讯员 李 华）", "新华社贵阳4月12日电（记者 王小明）"],
+)
+def test_news_opener_on_its_own_line_starts_the_first_paragraph(opener):
+    (article,) = segment(page_of(MEITAN_HEADLINE, opener + "\n" + MEITAN_BODY[0], MEITAN_BODY[1]))
+    assert article.headline == MEITAN_HEADLINE
+    assert article.sections == []
+    assert len(article.paragraphs) == 2
+    assert article.paragraphs[0].endswith(MEITAN_BODY[0])
+
+
+def test_reporter_and_correspondent_byline_under_the_headline():
+    (article,) = segment(page_of(MEITAN_HEADLINE, "本报记者 王小明　通讯员 李 华", body(MEITAN_BODY), "（据遵义日报）"))
+    assert article.headline == MEITAN_HEADLINE
+    assert article.byline == "本报记者王小明通讯员李华"
+    assert article.paragraphs == MEITAN_BODY
+
+
+@pytest.mark.parametrize("caption", ["湄潭县社工走访茶农家庭。", "图为湄潭县社工走访茶农家庭"])
+def test_photo_credit_line_makes_the_line_before_it_a_caption(caption):
+    (article,) = segment(page_of(MEITAN_HEADLINE, column(MEITAN_BODY[0]), caption, "记者 王小明 摄", MEITAN_BODY[1]))
+    assert article.caption is not None
+    assert article.caption.startswith(caption) and article.caption.endswith("王小明摄")
+    assert article.paragraphs == MEITAN_BODY
+    assert article.byline is None
+
+
+def test_headline_subtitle_line_stays_with_the_headline():
+    (article,) = segment(page_of("扎根茶乡的“社工妈妈”\n——记湄潭县社工站站长王芳", *MEITAN_BODY))
+    assert article.headline == "扎根茶乡的“社工妈妈” ——记湄潭县社工站站长王芳"
+    assert article.sections == []
+    assert article.paragraphs == MEITAN_BODY
+
+
+def test_editors_note_label_opens_the_note_and_is_no_heading():
+    (article,) = segment(page_of(MEITAN_HEADLINE, "【编者按】\n各地社工站建设提速，本报推出系列报道。", body(MEITAN_BODY)))
+    assert article.headline == MEITAN_HEADLINE
+    assert article.sections == []
+    assert article.paragraphs[0] == "【编者按】各地社工站建设提速，本报推出系列报道。"
+
+
+def test_contact_field_is_not_a_place_headline():
+    articles = segment(
+        page_of(MEITAN_HEADLINE, body(MEITAN_BODY), "联系人：王女士　联系电话：0851-27221234", "（据遵义日报）")
+    )
+    assert [a.headline for a in articles] == [MEITAN_HEADLINE]
+
+
+# --- the bundled corpora, against their hand-checked gold -------------------------------
+
+
+def gold_cases(gold_dir: Path, corpus_dir: Path) -> list[Path]:
+    return sorted(g for g in gold_dir.glob("*.json") if (corpus_dir / f"{g.stem}.txt").exists())
+
+
+def assert_segments_as_gold(gold_path: Path, corpus_dir: Path) -> None:
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    document = read_document(CORPUS / f"{gold_path.stem}.txt")
+    document = read_document(corpus_dir / f"{gold_path.stem}.txt")
     articles = [a for page in document.pages for a in segment(page)]
     expected = gold["articles"]
     assert [a.headline for a in articles] == [e.get("headline") for e in expected]
@@ -282,3 +431,17 @@ def test_corpus_file_segments_as_its_gold_says(gold_path):
             assert len(article.paragraphs) == want["paragraph_count"]
     if gold.get("published"):
         assert str(document.published) == gold["published"]
+
+
+@pytest.mark.parametrize("gold_path", gold_cases(GOLD, CORPUS), ids=lambda p: p.stem)
+def test_corpus_file_segments_as_its_gold_says(gold_path):
+    assert_segments_as_gold(gold_path, CORPUS)
+
+
+@pytest.mark.parametrize("gold_path", gold_cases(HELDOUT_GOLD, HELDOUT), ids=lambda p: p.stem)
+def test_heldout_file_segments_as_its_gold_says(gold_path):
+    assert_segments_as_gold(gold_path, HELDOUT)
+
+
+def test_heldout_corpus_is_present():
+    assert len(gold_cases(HELDOUT_GOLD, HELDOUT)) >= 10
