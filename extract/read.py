@@ -49,6 +49,13 @@ DATE_PATTERNS = [
     re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
     re.compile(r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
 ]
+SIGNATURE_SCAN_LINES = 3
+HEADER_MAX_CHARS = 40
+HEADER_FIELD_SEP = re.compile(r"\u3000|\s{2,}|[｜|丨]")
+DATE_ONLY = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})"
+    r"\s*(?:(?:星期|周)[一二三四五六日天])?$"
+)
 DATE_LABEL = re.compile(r"^\s*(?:日期|发布时间|发布日期|时间|来源时间)\s*[：:]")
 
 
@@ -204,20 +211,38 @@ def is_digit_at(text: str, i: int) -> bool:
 
 
 def find_published(text: str) -> date | None:
-    """The document's date: a `日期：`/`发布时间` line anywhere, or a dateline near the top."""
+    """The document's date: a `日期：`/`发布时间` line anywhere, a dateline near the top, or a
+    date line closing the document (a notice's signature: `龙泉市民政局` / `2024年5月20日`)."""
     lines = [line for line in text.split("\n") if line.strip()]
     labelled = [line for line in lines if DATE_LABEL.match(line)]
     for line in labelled + lines[:DATELINE_SCAN_LINES]:
         found = parse_date(line)
         if found and (line in labelled or is_dateline(line)):
             return found
+    for line in reversed(lines[-SIGNATURE_SCAN_LINES:]):
+        found = parse_date(line)
+        if found and is_date_only(line):
+            return found
     return None
 
 
 def is_dateline(line: str) -> bool:
-    """A short line that is mostly a date (not a body sentence mentioning one)."""
+    """A short line that is mostly a date (not a body sentence mentioning one), or a post's
+    header whose fields (account, date, time) stand apart: `原创　吉首民政　2024年06月03日 18:30`."""
     stripped = re.sub(r"\s", "", line)
-    return len(stripped) <= 24 and not re.search(r"[。；！？]", stripped)
+    if re.search(r"[。；！？]", stripped):
+        return False
+    if len(stripped) <= 24:
+        return True
+    fields = HEADER_FIELD_SEP.split(line.strip())
+    return len(stripped) <= HEADER_MAX_CHARS and "，" not in stripped and any(
+        parse_date(field) and field.strip().startswith(("19", "20")) for field in fields
+    )
+
+
+def is_date_only(line: str) -> bool:
+    """A line holding a date and nothing else (a weekday may follow)."""
+    return bool(DATE_ONLY.match(line.strip()))
 
 
 def parse_date(line: str) -> date | None:

@@ -8,8 +8,10 @@ kind (headline, section, body, caption, source, byline, dateline, noise) that
 `extract.segment` refines.
 
 The evidence for a paragraph break is, in order: a source line, a caption, an indented
-line, a heading (a short unpunctuated line, or a `地名：` headline), and a sentence end at a
-line end. Splitting at a sentence end is harmless; joining in the middle of a sentence is
+line, a numbered clause after a colon, a line that stands alone whatever follows (page and
+post furniture, header and footer fields, a title over its dateline, a notice's fields and
+signature), a heading (a short unpunctuated line, or a `地名：` headline), and a sentence end
+at a line end. Splitting at a sentence end is harmless; joining in the middle of a sentence is
 not, so a line that does not end a sentence is never the end of a body paragraph.
 """
 
@@ -52,15 +54,73 @@ DATE_TEXT = (
     r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*(?:(?:星期|周)[一二三四五六日天])?"
 )
 DATELINE = re.compile(rf"^{DATE_TEXT}\s*$")
+DATE_FULL = re.compile(r"(?:19|20)\d{2}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2})")
 DATE_SEARCH = re.compile(r"(?:19|20)\d{2}\s*(?:年\s*\d{1,2}\s*月|[-/.]\d{1,2}[-/.]\d{1,2})")
-PAGE_HEADER = re.compile(rf"^(?:{DATE_TEXT}\s*)?第\s*[\d一二三四五六七八九十]+\s*版.{{0,20}}$|^{DATE_TEXT}\s*第\s*[\d一二三四五六七八九十]+\s*版.{{0,20}}$")
-"""A newspaper page header (`2024年3月8日 星期五 第3版`): furniture, kept as noise."""
+PAGE_NUMBER = r"第\s*[A-Z]?\s*[\d一二三四五六七八九十]+\s*版"
+PAGE_HEADER = re.compile(rf"^(?:{DATE_TEXT}\s*)?[^。，；！？：:]{{0,16}}?{PAGE_NUMBER}[^。，；！？]{{0,24}}$")
+"""A newspaper page header or footer (`2024年3月8日 星期五 第3版`, `民政·社会 第 5 版`):
+furniture, kept as noise."""
+FIELD_SEP = r"[：:｜|丨]"
 META_LINE = re.compile(
-    r"^(?:发布时间|发布日期|日期|时间|来源|作者|编辑|责任编辑|浏览量?|阅读量?|点击量?|字号)"
-    r"\s*[：:]?\s*[^。，；！？]*$"
+    r"^(?:发布时间|发布日期|日期|时间|(?:信息|稿件|文章|新闻)?来源|作者|编辑|责任编辑|浏览量?|阅读量?|点击量?|字号)"
+    rf"\s*{FIELD_SEP}?\s*[^。，；！？]*$"
 )
 """A web page's header line: `发布时间：2024-04-02 10:15　来源：长春日报　浏览量 987`."""
 META_LABELS = re.compile(r"发布时间|发布日期|日期|来源|作者|编辑|浏览|阅读|点击")
+SOLE_FIELD = re.compile(rf"^(?:(?:信息|稿件|文章|新闻)?来源|作者|文|撰稿|供稿|发布时间|发布日期|日期)\s*{FIELD_SEP}\s*\S")
+"""One labelled field alone on its line (`来源｜吉首市民政局`, `作者：张三`)."""
+SOURCE_FIELD = re.compile(rf"^(?:信息|稿件|文章|新闻)?来源\s*{FIELD_SEP}")
+"""An unbracketed source field; after an article's text it is the article's source line."""
+STAFF_CREDIT = re.compile(
+    r"^(?:责任编辑|责编|值班编辑|版面编辑|本版编辑|本版责编|见习编辑|实习编辑|美术编辑|美编|编辑|审核|审校|校对|"
+    r"初审|二审|三审|复审|终审|监制|出品人?|排版|组版|版式(?:设计)?|制作|策划|统筹|主编|总编辑|签发|编审|视觉|设计)"
+    rf"\s*{FIELD_SEP}"
+)
+"""Editorial staff credits (`编辑｜彭丽`, `责任编辑：刘畅　美编：王蕾`): furniture, not article text."""
+ENGAGEMENT = re.compile(
+    r"^(?:(?:阅读|浏览|点赞|在看|分享|收藏|评论|转发|赞|喜欢|阅读原文|点击蓝字关注我们?|关注我们|长按识别二维码)"
+    r"(?:量|数|次数)?\s*[：:]?\s*(?:\d[\d.,]*\s*[万千wWkK]?\+?)?[\s\u3000]*)+$"
+)
+"""A web post's counters and buttons (`阅读 1.2万　点赞 356　在看 28`, `阅读原文`)."""
+WEB_HEADER_FIELDS = re.compile(r"\u3000|\s{2,}|[｜|丨]")
+DATED_CLOCK = re.compile(r"(?:日|\d)\s*\d{1,2}[:：]\d{2}(?:\D|$)")
+DOC_NUMBER = re.compile(
+    r"^[\u4e00-\u9fff]{1,12}\s*[〔［\[【(（]\s*(?:19|20)\d{2}\s*[〕］\]】)）]\s*第?\s*\d{1,4}\s*号$"
+)
+"""An official document number (`龙民〔2024〕36号`): the notice's issuing reference."""
+FIELD_LABEL = (
+    "联系人", "联系电话", "电话", "手机", "附件", "地址", "邮箱", "电子邮箱", "邮编", "传真", "网址", "提示", "备注",
+    "说明", "时间", "地点", "日期", "来源", "作者", "编辑", "审核", "记者", "通讯员", "主办", "承办", "协办", "主题",
+    "对象", "方式", "要求", "内容", "热线", "单位", "附注", "注意",
+)
+"""Labels of a notice's or post's fields: `联系人：` looks like `地名：` but names no place."""
+FIELD_LINE = re.compile(rf"^[\u4e00-\u9fff]{{0,6}}(?:{'|'.join(FIELD_LABEL)})\s*[：:]\s*\S")
+EDITORIAL_LABELS = ("编者按", "编者的话", "编后", "编后语", "导读", "阅读提示", "核心提示", "提要", "摘要", "开栏的话", "记者手记")
+REPORTER = r"(?:本报|本刊|见习|实习|特约)?(?:记者|通讯员|实习生|作者)"
+OPENER_LABEL = re.compile(
+    rf"^(?:【\s*(?:{'|'.join(EDITORIAL_LABELS)})\s*】"
+    rf"|[\u4e00-\u9fff\d]{{1,20}}[讯电]\s*[（(][^（）()]{{0,10}}{REPORTER}[^（）()]{{0,30}}[）)]"
+    r"|本[报刊网台站][\u4e00-\u9fff]{0,6}讯)$"
+)
+"""A label alone on its line that opens the paragraph after it: `【编者按】`, `本报讯（记者 张三）`."""
+DOCUMENT_TITLE = re.compile(
+    r"^(?!根据|按照|依据|依照|对照|为|对|在|经|按)[^。，；！？]{2,40}关于[^。，；！？]{2,60}的"
+    r"(?:通知|公告|通告|通报|决定|意见|办法|方案|批复|函|报告|公示|倡议书|实施细则|规定)$"
+)
+"""An official document's title (`XX局关于…的通知`): a headline however long. A sentence
+quoting one (`根据省民政厅关于…的通知`) opens with a preposition."""
+ADDRESSEE = re.compile(r"^(?:各|有关|相关|全体)[^。！？：:]{1,60}[：:]$")
+"""A notice's salutation (`各乡镇（街道）民政办：`): the start of its text, not a `地名：` headline."""
+CAPTION_MAX_CHARS = 80
+"""A paragraph this short right before a photo credit is the picture's caption."""
+SUBTITLE = re.compile(r"^(?:——|—|－－|--)\s*\S")
+"""A headline's subtitle line (`——记湄潭县社工站站长王芳`)."""
+PHOTO_CREDIT = re.compile(rf"^(?:{REPORTER})?\s*[\u4e00-\u9fff·\s]{{2,12}}?\s*[/／]?\s*摄$")
+"""A photo credit alone on its line (`记者 张三 摄`): it belongs to the caption before it."""
+ORG_SUFFIXES = (
+    "局", "厅", "委员会", "委", "办公室", "办", "政府", "中心", "协会", "联合会", "基金会", "部", "院", "所", "处", "科",
+    "站", "会", "公司", "街道办事处", "服务社",
+)
 ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．]|第[一二三四五六七八九十]+[部分章节条])\s*"
 )
@@ -163,17 +223,19 @@ def build_blocks(rows: list[Row]) -> list[tuple[BlockKind, str]]:
                 out.append((BlockKind.source, source))
                 i += used
                 continue
-        if para and row.indent:
+        opener_only = len(para) == 1 and OPENER_LABEL.match(para[0].text)
+        if para and not opener_only and (row.indent or opens_list_item(para, text) or PHOTO_CREDIT.match(text)):
             flush()
-        if not para and PAGE_HEADER.match(text):
-            out.append((BlockKind.noise, tidy_spaces(text)))
-            i += 1
-            continue
-        if not para and (DATELINE.match(text) or BYLINE.match(text) or is_meta_line(text)):
-            out.append((paragraph_kind(text), tidy_spaces(text)))
-            i += 1
-            continue
         if not para:
+            used, kind, found = match_standalone(rows, i, out)
+            if used:
+                attach_standalone(out, kind, found)
+                i += used
+                continue
+            if OPENER_LABEL.match(text):
+                para.append(row)
+                i += 1
+                continue
             used, kind, heading = match_heading(rows, i)
             if used:
                 out.append((kind, heading))
@@ -191,6 +253,127 @@ def build_blocks(rows: list[Row]) -> list[tuple[BlockKind, str]]:
             flush()
     flush()
     return out
+
+
+def match_standalone(rows: list[Row], i: int, out: list[tuple[BlockKind, str]]) -> tuple[int, BlockKind, str]:
+    """A line that is a block by itself whatever follows: furniture, a header or footer field,
+    a title over its dateline, a notice's field or signature. (rows used, kind, text) or (0, …).
+    """
+    text = rows[i].text
+    tidy = tidy_spaces(text)
+    if PAGE_HEADER.match(text) or STAFF_CREDIT.match(text) or ENGAGEMENT.match(text):
+        return 1, BlockKind.noise, tidy
+    if SOURCE_FIELD.match(text) and not SENTENCE_END.search(text) and follows_text(out):
+        return 1, BlockKind.source, tidy
+    if PHOTO_CREDIT.match(text):
+        return 1, BlockKind.caption, tidy
+    if is_header_line(text):
+        return 1, header_kind(text), tidy
+    if DOCUMENT_TITLE.match(text) and balanced(text):
+        return 1, BlockKind.headline, tidy_heading_spaces(text)
+    if SUBTITLE.match(text) and out and out[-1][0] in (BlockKind.headline, BlockKind.section):
+        return 1, BlockKind.headline, tidy_heading_spaces(text)
+    if is_signature(rows, i) and follows_text(out):
+        return 1, BlockKind.body, tidy
+    if is_title_text(text) and i + 1 < len(rows) and is_header_line(rows[i + 1].text) and "，" not in rows[i + 1].text:
+        return 1, BlockKind.headline, tidy_heading_spaces(text)
+    if FIELD_LINE.match(text) and not SENTENCE_END.search(text):
+        return 1, BlockKind.body, tidy
+    return 0, BlockKind.body, ""
+
+
+def attach_standalone(out: list[tuple[BlockKind, str]], kind: BlockKind, text: str) -> None:
+    """Append a standalone block; a photo credit joins the caption and a subtitle the headline
+    right before it (one space apart)."""
+    previous = out[-1] if out else None
+    if previous and kind == BlockKind.caption and PHOTO_CREDIT.match(text) and is_caption_text(*previous):
+        out[-1] = (BlockKind.caption, f"{previous[1]} {text}")
+    elif previous and kind == BlockKind.headline and SUBTITLE.match(text):
+        out[-1] = (BlockKind.headline, f"{previous[1]} {text}")
+    else:
+        out.append((kind, text))
+
+
+def is_caption_text(kind: BlockKind, text: str) -> bool:
+    """A caption, or a short one-sentence paragraph that a photo credit shows to be one."""
+    if kind == BlockKind.caption:
+        return True
+    sentences = [part for part in re.split(r"[。！？]", text) if part]
+    return kind == BlockKind.body and visual_width(text) <= CAPTION_MAX_CHARS and len(sentences) == 1
+
+
+def follows_text(out: list[tuple[BlockKind, str]]) -> bool:
+    """The last block that is not page furniture or a header field is article text."""
+    for kind, _ in reversed(out):
+        if kind in (BlockKind.noise, BlockKind.byline, BlockKind.dateline):
+            continue
+        return kind in (BlockKind.body, BlockKind.section, BlockKind.lead, BlockKind.caption)
+    return False
+
+
+def opens_list_item(para: list[Row], text: str) -> bool:
+    """A numbered line after a line ending in a colon starts a clause of the list announced."""
+    return para[-1].text.endswith(("：", ":")) and bool(ENUMERATOR.match(text))
+
+
+def is_header_line(text: str) -> bool:
+    """A dateline, byline, labelled header field, web-post header or document number."""
+    return bool(
+        DATELINE.match(text)
+        or BYLINE.match(text)
+        or is_meta_line(text)
+        or (SOLE_FIELD.match(text) and not SENTENCE_END.search(text))
+        or is_web_header(text)
+        or DOC_NUMBER.match(tidy_spaces(text))
+    )
+
+
+def header_kind(text: str) -> BlockKind:
+    """Header fields that carry a date, and document numbers, are datelines; the rest bylines."""
+    if DATELINE.match(text) or DOC_NUMBER.match(tidy_spaces(text)) or DATE_SEARCH.search(text):
+        return BlockKind.dateline
+    return BlockKind.byline
+
+
+def is_web_header(text: str) -> bool:
+    """A post's header: account, author, date and time as separate fields, no sentence
+    (`原创　吉首民政　2024年06月03日 18:30 湖南`)."""
+    if not DATE_FULL.search(text) or any(ch in RUNNING_PUNCT or ch in "！？" for ch in text):
+        return False
+    if visual_width(text) > HEADING_MAX_CHARS:
+        return False
+    return len(WEB_HEADER_FIELDS.split(text.strip())) >= 2 or bool(DATED_CLOCK.search(text))
+
+
+def is_title_text(text: str) -> bool:
+    """A line that can be a title: no sentence end, not too long, balanced, not a caption,
+    source or field (commas allowed: `六一前夕，吉首这群…`)."""
+    if SENTENCE_END.search(text) or visual_width(text) > HEADING_MAX_CHARS or not balanced(text):
+        return False
+    if CAPTION_END.search(text) or CAPTION_START.match(text) or SOURCE_START.match(text):
+        return False
+    if is_furniture(text) or FIELD_LINE.match(text) or OPENER_LABEL.match(text):
+        return False
+    return sum(1 for ch in text if is_cjk(ch)) >= 4
+
+
+def is_signature(rows: list[Row], i: int) -> bool:
+    """An issuing body's name over a date line: a notice's signature, kept as text."""
+    text = rows[i].text
+    if i + 1 >= len(rows) or not DATELINE.match(rows[i + 1].text):
+        return False
+    return (
+        text.endswith(ORG_SUFFIXES)
+        and visual_width(text) <= 30
+        and not any(ch in BODY_PUNCT for ch in text)
+    )
+
+
+def is_furniture(text: str) -> bool:
+    """Page headers, staff credits, counters and header fields: never a heading."""
+    return bool(
+        PAGE_HEADER.match(text) or STAFF_CREDIT.match(text) or ENGAGEMENT.match(text) or is_header_line(text)
+    )
 
 
 def ends_paragraph(para: list[Row], rows: list[Row], next_index: int) -> bool:
@@ -298,7 +481,7 @@ def match_place_headline(rows: list[Row], i: int) -> int:
 def is_place_headline(text: str) -> bool:
     """`宁夏永宁：乡镇社工站实现全覆盖`: a place name, a colon, and no running-text punctuation."""
     match = HEADLINE_PREFIX.match(text)
-    if not match:
+    if not match or FIELD_LINE.match(text) or ADDRESSEE.match(text):
         return False
     place, rest = match["place"], match["rest"]
     if place.endswith(SPEECH_ENDINGS) or SENTENCE_END.search(rest) or re.search(r"[，,；;]", rest):
@@ -352,6 +535,8 @@ def is_heading_text(text: str) -> bool:
     if not body or len(body) > HEADING_MAX_CHARS:
         return False
     if SENTENCE_END.search(body) or CAPTION_END.search(body) or SOURCE_START.match(body):
+        return False
+    if is_furniture(text) or OPENER_LABEL.match(text) or PHOTO_CREDIT.match(text) or CAPTION_START.match(text):
         return False
     if not enumerated and any(ch in BODY_PUNCT for ch in body):
         return False

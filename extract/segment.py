@@ -29,6 +29,7 @@ PART_ORDER = {
 }
 TAIL_KINDS = (BlockKind.caption, BlockKind.source)
 
+HEADER_KINDS = (BlockKind.dateline, BlockKind.byline)
 RUN_KINDS = {BlockKind.body, BlockKind.section, BlockKind.lead, BlockKind.byline, BlockKind.dateline}
 NGRAM_SIZES = range(2, 6)
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -49,7 +50,13 @@ SOURCE_OUTLET = re.compile(
     r"\s*(?P<outlet>[^（）()]{1,40}?)\s*(?:报道|消息)?\s*[）)]$"
 )
 
-META_SOURCE = re.compile(r"来源\s*[：:]\s*(?P<outlet>[^\s\u3000：:（）()]{2,30}?)(?=\s|\u3000|浏览|阅读|作者|编辑|点击|$)")
+META_SOURCE = re.compile(
+    r"来源\s*[：:｜|丨]\s*(?P<outlet>[^\s\u3000：:｜|丨（）()【】\[\]\d]{2,30}?)"
+    r"(?=[\s\u3000｜|丨【\[\d]|浏览|阅读|作者|编辑|点击|字号|$)"
+)
+"""A `来源` field among others: the outlet ends where the next field, a date or a page
+number begins (`来源：河北日报2024年05月16日第06版`, `来源：民政部网站【字体：大中小】`)."""
+TITLE_MARKS = "《》〈〉「」『』"
 
 
 def assemble(seq: int, blocks: list[Block], source_outlet: str | None = None) -> Article:
@@ -106,19 +113,25 @@ def assemble(seq: int, blocks: list[Block], source_outlet: str | None = None) ->
 def source_outlet_of(text: str) -> str | None:
     """`（据宁夏新闻网）` -> `宁夏新闻网`; `（来源：XX日报）` -> `XX日报`; else None."""
     match = SOURCE_OUTLET.match(text.strip())
-    return match["outlet"].strip() if match else None
+    return clean_outlet(match["outlet"]) if match else None
 
 
 def meta_outlet_of(text: str) -> str | None:
     """`发布时间：… 来源：长春日报 浏览量 987` -> `长春日报` (a web page's header fields)."""
     match = META_SOURCE.search(text)
-    return match["outlet"] if match else None
+    return clean_outlet(match["outlet"]) if match else None
+
+
+def clean_outlet(outlet: str) -> str | None:
+    """An outlet's name without the title marks around a newspaper's (`《新华日报》` -> `新华日报`)."""
+    return outlet.strip().strip(TITLE_MARKS).strip() or None
 
 
 def outlet_of_group(group: list[Block]) -> str | None:
-    """The source line's outlet, else the `来源：` field of a dateline or byline header."""
+    """The source line's outlet (`（据XX）` or a `来源｜XX` footer), else the `来源：` field of a
+    dateline or byline header."""
     for block in group:
-        if block.kind == BlockKind.source and (outlet := source_outlet_of(block.text)):
+        if block.kind == BlockKind.source and (outlet := source_outlet_of(block.text) or meta_outlet_of(block.text)):
             return outlet
     for block in group:
         if block.kind in (BlockKind.dateline, BlockKind.byline) and (outlet := meta_outlet_of(block.text)):
@@ -349,24 +362,35 @@ def attach_captions(blocks: list[Block], groups: list[Group], captions: list[int
 
 
 def promote_opening_sections(blocks: list[Block], groups: list[Group]) -> None:
-    """An article with no headline that opens with a heading has that heading as headline."""
+    """An article with no headline that opens with a heading (after any dateline or byline, such
+    as a page's date) has that heading as headline."""
     for group in groups:
         members = group.run.members
-        if group.headline is None and members and blocks[members[0]].kind == BlockKind.section:
-            group.headline = members[0]
-            group.run.members = members[1:]
+        opening = next((i for i in members if blocks[i].kind not in HEADER_KINDS), None)
+        if group.headline is None and opening is not None and blocks[opening].kind == BlockKind.section:
+            group.headline = opening
+            members.remove(opening)
 
 
 def mark_opening_leads(blocks: list[Block], groups: list[Group]) -> None:
-    """In an article with section headings, the paragraph before the first heading is the lead."""
+    """In an article with section headings, the paragraph before the first heading is the lead,
+    unless it announces the headings that follow."""
     for group in groups:
         members = group.run.members
         kinds = [blocks[i].kind for i in members]
         if group.lead is not None or BlockKind.section not in kinds:
             continue
         first_body = next((n for n, k in enumerate(kinds) if k == BlockKind.body), None)
-        if first_body is not None and first_body < kinds.index(BlockKind.section):
+        if first_body is None or first_body > kinds.index(BlockKind.section):
+            continue
+        if not announces_list(blocks[members[first_body]].text):
             group.lead = members.pop(first_body)
+
+
+def announces_list(text: str) -> bool:
+    """A paragraph ending in a colon (`现将有关情况公告如下：`) introduces the numbered
+    parts after it: a notice's preamble, not a lead that sums the article up."""
+    return text.rstrip().endswith(("：", ":"))
 
 
 def materialise(blocks: list[Block], group: Group) -> list[Block]:

@@ -262,6 +262,11 @@ def test_document_number_signature_and_fields_of_a_notice():
     ]
 
 
+def test_sentence_quoting_a_notice_title_is_not_a_headline():
+    blocks = kinds_and_texts("根据省民政厅关于做好社会救助工作的通知\n要求，全县民政部门开展困难群众排查。")
+    assert blocks == [("body", "根据省民政厅关于做好社会救助工作的通知要求，全县民政部门开展困难群众排查。")]
+
+
 def test_page_header_with_a_page_name_and_a_page_footer_are_noise():
     blocks = kinds_and_texts(f"民政·社会　第 5 版\n{BODY_LINE}\n第 A03 版　2024年3月8日")
     assert [k for k, _ in blocks] == ["noise", "body", "noise"]
