@@ -475,11 +475,15 @@ def _group_key(f: FigureView) -> tuple | None:
 
 
 def same_period(a: FigureView, b: FigureView) -> bool:
-    """Same reporting period: equal explicit periods, or (undated) close publication dates."""
+    """Same reporting period: equal explicit periods, or (undated) close publication dates.
+
+    Two reports of which one has no date at all cannot be shown to be about the same time,
+    so they are not compared (an editor would only be sent chasing a non-conflict).
+    """
     if a.period_start and b.period_start and a.period_start != b.period_start:
         return False
     if a.as_of is None or b.as_of is None:
-        return a.as_of is None and b.as_of is None
+        return False
     if a.period_end and b.period_end:
         return a.period_end == b.period_end
     if a.as_of != b.as_of and a.cumulative and b.cumulative:
@@ -513,36 +517,21 @@ def conflict_checks(figures: list[FigureView], story: dict[str, str]) -> list[Ch
         key = _group_key(f)
         if key:
             groups[key].append(f)
-    checks = []
+    pairs: dict[frozenset, dict[str, FigureView]] = defaultdict(dict)
     for members in groups.values():
-        edges = [
-            (a, b)
-            for a, b in combinations(members, 2)
-            if comparable(a, b, story) and same_quantity(a, b) and not overlaps(interval(a), interval(b))
-        ]
-        for component in _connected(edges):
-            checks.append(_conflict_check(component, story))
-    return checks
+        for a, b in combinations(members, 2):
+            if comparable(a, b, story) and same_quantity(a, b) and not overlaps(interval(a), interval(b)):
+                key = frozenset({_report(a, story), _report(b, story)})
+                pairs[key].update({a.fact_id: a, b.fact_id: b})
+    return [
+        _conflict_check(sorted(found.values(), key=lambda f: (f.document_path, f.char_start)), story)
+        for found in pairs.values()
+    ]
 
 
-def _connected(edges: list[tuple[FigureView, FigureView]]) -> list[list[FigureView]]:
-    parent: dict[str, str] = {}
-    views: dict[str, FigureView] = {}
-
-    def root(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        views[a.fact_id], views[b.fact_id] = a, b
-        parent[root(a.fact_id)] = root(b.fact_id)
-    groups: dict[str, list[FigureView]] = defaultdict(list)
-    for fact_id, view in views.items():
-        groups[root(fact_id)].append(view)
-    return [sorted(g, key=lambda f: (f.document_path, f.char_start)) for g in groups.values()]
+def _report(f: FigureView, story: dict[str, str]) -> tuple:
+    """One report of a value: copies of one story that give the same value are one report."""
+    return (story.get(f.article_id, f.article_id), f.in_headline, f.value, f.value_max, f.unit, f.approx)
 
 
 def _source_of(f: FigureView) -> str:
@@ -628,6 +617,10 @@ def bounded_share(f: FigureView) -> bool:
     return any(word in (f.subject or "") or word in before for word in BOUNDED_WORDS)
 
 
+PER_HEAD = re.compile(r"每[十百千万]?[人户名位]|人均|户均|平均")
+"""A ratio per head (`每万人拥有社会组织5.1个`) may be fractional even in a count unit."""
+
+
 def impossible_reasons(f: FigureView) -> list[str]:
     """Why one figure's value cannot be true on its own, in Chinese; empty when it can."""
     cls, low, high = magnitude(f)
@@ -638,7 +631,8 @@ def impossible_reasons(f: FigureView) -> list[str]:
         if low < 0:
             reasons.append(f"{label(f)} 为负数 {shown(f)}，计数不能为负")
         scale = unit_class(f.unit)[1]
-        if scale == 1 and cls in COUNT_CLASSES and not math.isclose(f.value, round(f.value)):
+        per_head = PER_HEAD.search(f.quote or "")
+        if scale == 1 and cls in COUNT_CLASSES and not per_head and not math.isclose(f.value, round(f.value)):
             reasons.append(f"{label(f)} {shown(f)} 不是整数，该单位只能计整数")
     ceiling = COUNT_CEILINGS.get(cls or "")
     if ceiling and high > ceiling:

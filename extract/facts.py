@@ -460,9 +460,23 @@ def _size(draft: Draft) -> float:
     return q.value_yuan if q.value_yuan is not None else (q.value_max or q.value)
 
 
+RATIO = re.compile(r"(每|人均|户均|平均)[^，。；,;]{0,16}$")
+"""A figure per head (`每万人拥有社会组织5.1个`, `人均…元`) is a ratio, never a part of a count."""
+
+
+def _is_ratio(text: str, draft: Draft) -> bool:
+    c_start, _ = _clause(text, draft.quantity.start)
+    return bool(RATIO.search(text[c_start:draft.quantity.start]))
+
+
 def _link_parts(text: str, drafts: list[Draft]) -> None:
     """Figures after `其中`/`包括`/`分别为` (to the sentence end) are parts of the nearest
-    earlier figure they fit under (same kind of unit and metric, not smaller)."""
+    earlier figure they fit under (same kind of unit and metric, not smaller).
+
+    A breakdown is closed once its parts add up to the total: a later figure of the sentence
+    (`其中善款1985万元、物资375万元，支出救助资金1740万元`) starts something else.
+    """
+    filled: dict[int, float] = {}
     for marker in PART_MARKER.finditer(text):
         s_start, s_end = _sentence(text, marker.start())
         parts = [i for i, d in enumerate(drafts) if marker.end() <= d.quantity.start < s_end]
@@ -471,10 +485,21 @@ def _link_parts(text: str, drafts: list[Draft]) -> None:
         totals = [i for i, d in enumerate(drafts)
                   if floor <= d.quantity.start and d.quantity.end <= marker.start()]
         for p in parts:
+            if _is_ratio(text, drafts[p]):
+                continue
             for t in reversed(totals):
+                if _is_complete(drafts[t], filled.get(t, 0.0)):
+                    continue
                 if _compatible(drafts[t], drafts[p]):
                     drafts[p].part_of = t
+                    filled[t] = filled.get(t, 0.0) + _size(drafts[p])
                     break
+
+
+def _is_complete(total: Draft, filled: float) -> bool:
+    """Whether parts already linked add up to the total (within rounding of its last digit)."""
+    size = _size(total)
+    return filled > 0 and abs(filled - size) <= max(size * 1e-9, 1e-9)
 
 
 # --- time and assembly ----------------------------------------------------------------------

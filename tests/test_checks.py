@@ -122,6 +122,24 @@ def test_no_conflict_within_approximation_other_period_or_same_value(db, value, 
     assert of_kind(run_checks(db), "conflict") == []
 
 
+def test_undated_reports_are_not_compared(db):
+    save(db, "a.txt", [A(BODY_A, [F("持证社工185人", 185)])])
+    save(db, "b.txt", [A(BODY_B, [F("持证社工达210人", 210)])])
+    assert of_kind(run_checks(db), "conflict") == []
+
+
+def test_each_pair_of_reports_is_its_own_conflict(db):
+    """Two different figures of one article against a third article: two checks, not one lump."""
+    doc_a = save(db, "a.txt", [A("全县持证社工185人。全县持证社工中女性96人。", [
+        F("持证社工185人", 185), F("持证社工中女性96人", 96),
+    ])], MAY20)
+    doc_b = save(db, "b.txt", [A(BODY_B, [F("持证社工达210人", 210)])], MAY20)
+    found = of_kind(run_checks(db), "conflict")
+    assert sorted(sorted(c.fact_ids) for c in found) == sorted(
+        sorted(fact_ids(db, v, doc_a) + fact_ids(db, 210, doc_b)) for v in (185, 96)
+    )
+
+
 def test_explicit_periods_must_match(db):
     end_2023, end_2024 = date(2023, 12, 31), date(2024, 4, 30)
     save(db, "a.txt", [A(BODY_A, [F("持证社工185人", 185, period_end=end_2023)])], MAY20)
@@ -209,6 +227,11 @@ def test_part_larger_than_total_and_negative_or_fractional_counts(db):
     assert "大于它所属的总数" in texts and "负数" in texts and "不是整数" in texts
     assert len(found) == 3
     assert of_kind(run_checks(db), "parts_sum")[0].verdict == "inconsistent"
+
+
+def test_a_per_head_ratio_may_be_fractional(db):
+    save(db, "a.txt", [A("全市每万人拥有社会组织数达5.1个。", [F("每万人拥有社会组织数达5.1个", 5.1, "other", unit="个")])])
+    assert of_kind(run_checks(db), "impossible_value") == []
 
 
 def test_absurd_count_for_the_unit(db):

@@ -62,6 +62,26 @@ def test_a_part_is_never_larger_than_its_total():
     assert found[2].part_of == 0
 
 
+def test_a_breakdown_ends_once_its_parts_add_up():
+    found = figures(
+        "全市共募集善款物2360万余元，其中善款1985万元，物资折合375万余元，支出救助资金1740万元。"
+    )
+    assert [f.value for f in found] == [2360, 1985, 375, 1740]
+    assert [f.part_of for f in found] == [None, 0, 0, None]
+
+
+def test_a_breakdown_that_exceeds_its_total_stays_linked_for_the_check():
+    found = figures("全县登记社会组织236家，其中社会团体98家、社会服务机构147家。")
+    assert [f.part_of for f in found] == [None, 0, 0]
+
+
+def test_a_per_head_ratio_is_never_a_part():
+    found = figures(
+        "全市共有登记社会组织436家，其中社会团体158家、基金会2家，每万人拥有社会组织数达5.1个。"
+    )
+    assert [f.part_of for f in found] == [None, 0, 0, None]
+
+
 def test_breakdown_in_the_next_sentence():
     found = figures("全省登记社会组织1200家。其中，社会团体500家，基金会20家。")
     assert [f.part_of for f in found] == [None, 0, 0]
