@@ -802,7 +802,35 @@ def compute_checks(db: sqlite_utils.Database) -> list[Check]:
         *cumulative_checks(figures, story),
         *impossible_checks(figures),
     ]
-    return _merge(found)
+    return _merge(_fold_copies(found, story))
+
+
+PER_ARTICLE = (CheckKind.parts_sum, CheckKind.impossible_value)
+
+
+def _fold_copies(checks: list[Check], story: dict[str, str]) -> list[Check]:
+    """A per-article finding repeated in reprints of one story is one check over all copies."""
+    folded: dict[tuple, Check] = {}
+    out: list[Check] = []
+    for check in checks:
+        if check.kind not in PER_ARTICLE:
+            out.append(check)
+            continue
+        stories = tuple(sorted({story.get(a, a) for a in check.article_ids}))
+        key = (check.kind, stories, check.explanation)
+        first = folded.get(key)
+        if first is None:
+            folded[key] = check
+            out.append(check)
+            continue
+        first.fact_ids = [*first.fact_ids, *(f for f in check.fact_ids if f not in first.fact_ids)]
+        first.article_ids = [*first.article_ids, *(a for a in check.article_ids if a not in first.article_ids)]
+        first.details = {**first.details, "copies": [*first.details.get("copies", []), check.details]}
+    for check in folded.values():
+        if check.details.get("copies"):
+            check.check_id = check_id_for(check.kind.value, check.fact_ids)
+            check.explanation += f"（同一稿件的 {len(check.article_ids)} 个版本都有此问题）"
+    return out
 
 
 def _merge(checks: list[Check]) -> list[Check]:

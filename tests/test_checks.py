@@ -264,6 +264,18 @@ def test_reprints_are_linked_and_do_not_conflict_with_themselves(db):
     assert len(conflict.fact_ids) == 3
 
 
+def test_a_finding_in_every_copy_of_a_story_is_one_check(db):
+    story = STORY.replace("全县现有持证社工185人", "全县现有持证社工185人，其中社会工作师200人")
+    for path, outlet in (("outlet1.txt", "宁夏日报"), ("outlet2.txt", "宁夏新闻网")):
+        save(db, path, [A(story, [
+            F("持证社工185人", 185),
+            F("社会工作师200人", 200, "social_workers.certified.intermediate", part_of=0),
+        ], outlet=outlet)], MAY20)
+    [parts] = of_kind(run_checks(db), "parts_sum")
+    assert parts.verdict == "inconsistent" and len(parts.article_ids) == 2 and len(parts.fact_ids) == 4
+    assert "2 个版本" in parts.explanation
+
+
 def test_reprint_alone_raises_no_conflict_even_with_a_copying_error(db):
     save(db, "outlet1.txt", [A(STORY, [F("持证社工185人", 185)])], MAY20)
     save(db, "outlet2.txt", [A(STORY.replace("185", "158"), [F("持证社工158人", 158)])], MAY20)
