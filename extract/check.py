@@ -543,14 +543,14 @@ def _source_of(f: FigureView) -> str:
 def _conflict_check(figures: list[FigureView], story: dict[str, str]) -> Check:
     first = figures[0]
     stories = {story.get(f.article_id, f.article_id) for f in figures}
-    one_article = len({f.article_id for f in figures}) == 1
+    one_article = len(stories) == 1
     period = first.time_text or (first.as_of.isoformat() if first.as_of else "日期不明")
     if one_article:
         heads = [f for f in figures if f.in_headline]
         bodies = [f for f in figures if not f.in_headline]
         text = (
-            f"{where(first)}{label(first)}：标题称 {'、'.join(shown(f) for f in heads)}，"
-            f"正文却为 {'、'.join(shown(f) for f in bodies)}，超出约数允许范围，标题与正文矛盾"
+            f"{where(first)}{label(first)}：标题称 {'、'.join(dict.fromkeys(shown(f) for f in heads))}，"
+            f"正文却为 {'、'.join(dict.fromkeys(shown(f) for f in bodies))}，超出约数允许范围，标题与正文矛盾"
         )
     else:
         values = "；".join(f"{shown(f)}（{_source_of(f)}）" for f in figures)
