@@ -27,6 +27,16 @@ def get_tokenizer() -> jieba.Tokenizer:
 
 
 @cache
+def get_plain_tokenizer() -> jieba.Tokenizer:
+    """A private jieba tokenizer with jieba's own dictionary only: word boundaries of general
+    Chinese, for telling place names from ordinary words."""
+    jieba.setLogLevel(60)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+@cache
 def get_nlp() -> Language:
     """spaCy's Chinese pipeline whose tokenizer cuts with `get_tokenizer()`."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})

@@ -20,6 +20,7 @@ from functools import lru_cache
 import jieba
 
 from extract.gazetteer import COUNTRY, Division, Gazetteer, load
+from extract.nlp import get_plain_tokenizer
 from schemas import Article, BlockKind, Figure, PlaceMention, RegionLevel, RegionRef
 
 PLACE_TAG = "ns"
@@ -75,13 +76,6 @@ def _surfaces() -> tuple[dict[str, list[tuple[Division, str]]], int]:
 
 
 @lru_cache(maxsize=1)
-def _tokenizer() -> jieba.Tokenizer:
-    tok = jieba.Tokenizer()
-    tok.initialize()
-    return tok
-
-
-@lru_cache(maxsize=1)
 def _word_tags() -> dict[str, tuple[int, str]]:
     path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
     tags: dict[str, tuple[int, str]] = {}
@@ -113,7 +107,7 @@ def token_bounds(text: str) -> set[int]:
     """Offsets in `text` where jieba (plain dictionary, no HMM) puts a word boundary."""
     bounds = {0}
     pos = 0
-    for token in _tokenizer().cut(text, HMM=False):
+    for token in get_plain_tokenizer().cut(text, HMM=False):
         pos += len(token)
         bounds.add(pos)
     return bounds
