@@ -39,6 +39,7 @@ def get_plain_tokenizer() -> jieba.Tokenizer:
 @cache
 def get_nlp() -> Language:
     """spaCy's Chinese pipeline whose tokenizer cuts with `get_tokenizer()`."""
+    jieba.setLogLevel(60)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.tokenizer.jieba_seg = get_tokenizer()
     return nlp
