@@ -250,14 +250,31 @@ def review(
 
 @app.command(name="eval")
 def evaluate(
-    gold: Annotated[Path, typer.Option(help="Folder of gold JSON files.")] = Path("tests/gold"),
-    corpus: Annotated[Path, typer.Option(help="Folder of the bulletins the gold describes.")] = Path("corpus"),
+    gold: Annotated[
+        list[Path] | None,
+        typer.Option(help="Folder of gold JSON files; repeat to score several sets."),
+    ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="Folder of the bulletins (default: follows the gold folder, "
+                          "tests/gold/final -> corpus/final)."),
+    ] = None,
 ) -> None:
     """Precision / recall of figures (and approx, metric, part-of accuracy) against gold files."""
+    from extract.evaluate import combine, corpus_for, format_report
     from extract.evaluate import evaluate as run_eval
-    from extract.evaluate import format_report
 
-    console.print(format_report(run_eval(gold, corpus)))
+    folders = gold or [Path("tests/gold")]
+    reports = []
+    for folder in folders:
+        source = corpus or corpus_for(folder)
+        reports.append(run_eval(folder, source))
+        if len(folders) > 1:
+            console.print(f"== {folder} ({source})")
+        console.print(format_report(reports[-1]))
+    if len(folders) > 1:
+        console.print("== all sets")
+        console.print(format_report(combine(reports), limit=0))
 
 
 @app.command()

@@ -17,6 +17,8 @@ from pathlib import Path
 from schemas import Article, Figure
 
 SUFFIXES = (".txt", ".md", ".pdf")
+COUNTS = ("documents", "gold", "extracted", "matched", "approx_ok", "metric_ok", "parts_gold",
+          "parts_ok")
 
 
 @dataclass
@@ -57,6 +59,29 @@ class EvalReport:
     @property
     def part_of_recall(self) -> float:
         return self.parts_ok / self.parts_gold if self.parts_gold else 1.0
+
+
+def combine(reports: list[EvalReport]) -> EvalReport:
+    """One report over several gold sets: counts add up, lists are concatenated."""
+    total = EvalReport()
+    for report in reports:
+        for name in COUNTS:
+            setattr(total, name, getattr(total, name) + getattr(report, name))
+        total.misses += report.misses
+        total.extras += report.extras
+        total.wrong += report.wrong
+    return total
+
+
+def corpus_for(gold_dir: Path) -> Path:
+    """The corpus folder a gold folder describes, by the project layout:
+    `tests/gold` -> `corpus`, `tests/gold/final` -> `corpus/final`."""
+    gold_dir = Path(gold_dir)
+    parts = gold_dir.parts
+    for i in range(len(parts) - 1, 0, -1):
+        if parts[i] == "gold" and parts[i - 1] == "tests":
+            return Path(*parts[:i - 1], "corpus", *parts[i + 1:])
+    return gold_dir.parent / "corpus"
 
 
 def _squash(text: str | None) -> str:
@@ -195,7 +220,7 @@ def format_report(report: EvalReport, limit: int = 40) -> str:
     ]
     for title, items in (("misses", report.misses), ("extras", report.extras),
                          ("wrong attributes", report.wrong)):
-        if items:
+        if items and limit:
             lines.append(f"{title} ({len(items)}):")
             lines.extend(f"  {item}" for item in items[:limit])
     return "\n".join(lines)

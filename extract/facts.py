@@ -39,7 +39,7 @@ STOPS = {
     "同比", "环比", "较上年", "比上年", "较去年", "比去年",
 }
 VERBS = {
-    "持", "开展", "举办", "组织", "服务", "帮扶", "走访", "引进", "培育", "培养", "孵化", "承接",
+    "持", "参训", "开展", "举办", "组织", "服务", "帮扶", "走访", "引进", "培育", "培养", "孵化", "承接",
     "实施", "提供", "惠及", "救助", "慰问", "覆盖", "发放", "投入", "筹集", "下沉", "登记注册",
     "登记", "注册", "建成", "建立", "建设", "成立", "设立", "打造", "培训", "招募", "吸纳",
     "配备", "聘用", "招聘", "参与", "参加", "受益", "帮助", "资助", "落实", "争取", "获得",
@@ -74,6 +74,19 @@ EACH_OF_RE = re.compile(r"分别(?:为|是|有|达到?|增长|增加|占)?\s*$")
 NP_MAX_TOKENS = 6
 VERB_DECIDES = {"served", "households", "people", "training"}
 """Metric kinds a verb decides over the subject (`走访困难家庭` counts visits)."""
+WEAK_VERBS = {"惠及", "受益", "覆盖"}
+"""Verbs that say a figure reached people without saying how: the subject decides
+(`救助资金惠及困难群众` counts assisted people, `惠及居民` people served)."""
+POPULATIONS = {"served.minors", "served.elderly"}
+AID_VERBS = {"资助", "救助", "供养", "发放", "补贴", "补助"}
+"""Metrics of a named population: help that is no material aid (`结对帮扶困境儿童413名`)
+counts children or elderly people served; aid in money or kind (`资助困难学生1046人`)
+counts people assisted, whoever they are."""
+SERVICE_OBJECT = re.compile(r"服务\s*$")
+"""`为困难群众提供…服务N人次`: what is provided is a service, so the figure counts people
+served, whoever they are."""
+EXAM_ENTRANTS = re.compile(r"\s*(?:报名)?(?:参加|报名|报考)[^，。；]{0,20}考试")
+"""`组织32名社工参加…考试`: entrants, not people who passed (`other`)."""
 BENEFICIARY = re.compile(r"为(?P<who>[^，。；为]{1,24}?)(?:提供|开展|送去|发放|办理)")
 PREPOSITIONS = {"从", "自"}
 FOR_WHOM = re.compile(r"为[^，。；为]{0,6}$")
@@ -263,7 +276,8 @@ def _choose_metric(subject: str | None, verb: str | None, predicate: str | None,
     The predicate of `N名X为Y` names what is counted; so does the beneficiary of
     `为X提供…服务N人次`. A number that is the object of a preposition (`从3家机构引入`) is
     no total: `other`. The verb decides the kind (`服务困难群众` is served, not assisted),
-    the subject refines it within that kind (`服务老年人` is served.elderly). A subject
+    the subject refines it within that kind (`服务老年人` is served.elderly); a verb of mere
+    reach (`惠及`) or help to a named population (`帮扶困境儿童`) leaves it to the subject. A subject
     too generic to tell (`覆盖率`) is about the topic of the clauses before it in the
     sentence (`社工室建成386个，覆盖率达73.2%`); with none, the clause decides. A rate
     after a change word (`同比增长12.5%`) is a change, not a level: `other`.
@@ -278,12 +292,16 @@ def _choose_metric(subject: str | None, verb: str | None, predicate: str | None,
         return "other"
     who = BENEFICIARY.search(left)
     if who and (code := metric_for(who.group("who"), unit)) != "other":
+        served = metric_for("服务", unit)
+        if _kind(code) != "served" and SERVICE_OBJECT.search(left) and served != "other":
+            return served
         return code
     by_subject = metric_for(subject, unit, clause) if subject else "other"
     by_verb = metric_for(verb, unit, clause) if verb else "other"
     if by_verb != "other" and (
         by_subject == "other"
-        or (_kind(by_subject) != _kind(by_verb) and _kind(by_verb) in VERB_DECIDES)
+        or (_kind(by_subject) != _kind(by_verb) and _kind(by_verb) in VERB_DECIDES
+            and verb not in WEAK_VERBS and (by_subject not in POPULATIONS or verb in AID_VERBS))
     ):
         return by_verb
     if by_subject != "other":
@@ -347,6 +365,8 @@ def _drafts_for(text: str, quantities: list[Quantity], i: int) -> list[Draft]:
     draft = _draft(q, subject, start, verb, predicate, left, left + right, clause,
                    _topic(text, c_start))
     draft.extra["clause"] = text[c_start:c_end]
+    if after and EXAM_ENTRANTS.match(rest):
+        draft.metric = "other"
     if EACH_OF_RE.search(left):
         draft.extra["each_of"] = _list_items(left[:EACH_OF_RE.search(left).start()], left_start)
     return [draft]

@@ -25,7 +25,7 @@ COUNT_UNITS = [
     "个百分点", "百分点", "人次", "户次", "场次", "家次", "次", "人", "名", "位", "户", "家",
     "个", "所", "项", "场", "期", "章", "条", "支", "处", "座", "间", "张", "床", "件", "份",
     "批", "套", "台", "辆", "班", "节", "课时", "学时", "万平方米", "平方米", "亩", "公里", "吨",
-    "倍", "单",
+    "倍", "单", "对", "小时",
 ]
 MONEY_UNITS = ["元"]
 UNIT_MULTIPLIERS = {"": 1, "千": 1_000, "万": 10_000, "百万": 1_000_000, "千万": 10_000_000,
@@ -47,6 +47,15 @@ CAP_BEFORE = re.compile(
     r"[ \t\u3000]*$"
 )
 """A cap before a number (`最高可给予2万元`, `最多补贴500元`): the value is an upper bound."""
+BOUND_BEFORE = re.compile(
+    r"(?P<word>不低于|不少于|不高于|不超过|不多于)[^，。；：,;:！？\n\d]{1,14}的[ \t\u3000]*$"
+)
+"""A bound whose reference stands between it and the number (`不低于城市低保标准的1.3倍`)."""
+CAP_AHEAD = re.compile(
+    r"最高[^，。；：,;:！？\n\d最]{0,8}?(?:金额|额度|标准|限额|补助|补贴|救助|资助|奖励|给予|发放)"
+    r"(?:达到?|为|是|可达|至)?[ \t\u3000]*$"
+)
+"""A cap naming what it caps before the number (`单次最高救助金额达2万元`)."""
 SEVERAL = {"数": "at_least", "几": "at_least"}
 """`数千名`, `几百人`: an indefinite count, kept as at least its place value."""
 SEVERAL_BLOCKERS = "人总次户个基岁件项场家名位分指倍参函系"
@@ -62,9 +71,24 @@ UNIT_WORD_BLOCKERS = {
     "名": "称单义额字", "单": "位独元一项亲身纯据价品次列体", "次": "年日", "项": "目", "人": "员民口才格", "件": "事",
     "个": "月人性体案例", "间": "断隙", "条": "件例", "节": "日点约", "台": "阶",
     "处": "理置于", "班": "子级", "座": "谈",
+    "对": "象待于口照比话接应外内此其该这每一二两三四五六七八九十0123456789",
 }
 """Characters that turn a unit into the first half of a word (`场所`, `家庭`, `3个月`)."""
 DURATION_AFTER = ("月", "多月", "小时", "工作日", "星期", "季度", "年头", "学期")
+DURATION_UNITS = {"小时"}
+"""Units of time: a figure only as a reported volume (`服务时长约46万小时`), never as a span
+(`24小时热线`, `3个工作日`)."""
+VOLUME_BEFORE = re.compile(
+    r"(?:时长|时数|工时|总时长|服务时间)(?:累计|共计|合计|总计)?(?:已经?)?"
+    r"(?:达到?|为|是|超过|突破|逾|约|近)?[ \t\u3000]*$"
+)
+"""The noun of a reported volume of time, right before the number."""
+NAMED_NUMERALS = ("两项补贴", "一老一小", "两不愁三保障", "三留守", "一站式", "一对一", "一人一档",
+                  "一户一策", "一人一策", "一户一档", "三社联动", "五社联动", "十四五", "十五五")
+"""Names of schemes and slogans that contain numerals (`残疾人两项补贴` is the name of the
+subsidy pair for disabled people): used nationwide, so a table, not a rule per text."""
+NAMED_RE = re.compile("|".join(r"\s*".join(map(re.escape, name)) for name in NAMED_NUMERALS))
+"""A name may be broken across lines of a copied page."""
 ORDINAL_BEFORE = ("第", "排名", "位列", "位居", "名列", "排名前")
 STREAK_BEFORE = ("连续", "连年", "每隔")
 FURNITURE_LABEL = re.compile(
@@ -116,7 +140,7 @@ def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in `text`, in text order, with offsets into `text`."""
     norm = normalize_digits(text)
     found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = _named_spans(norm)
     for pattern, build in ((PERCENT_RE, _percent), (QUANTITY_RE, _count)):
         for match in pattern.finditer(norm):
             quantity = build(norm, match)
@@ -127,6 +151,11 @@ def find_quantities(text: str) -> list[Quantity]:
             taken.append((quantity.start, quantity.end))
             found.append(quantity.model_copy(update={"surface": text[quantity.start:quantity.end]}))
     return sorted(found, key=lambda q: q.start)
+
+
+def _named_spans(text: str) -> list[tuple[int, int]]:
+    """Where names containing numerals stand: no quantity may overlap them."""
+    return [(m.start(), m.end()) for m in NAMED_RE.finditer(text)]
 
 
 # --- building quantities --------------------------------------------------------------------
@@ -155,8 +184,12 @@ def _approx(text: str, match: re.Match[str], num_start: int) -> tuple[str, int]:
     post = (match.group("post") or "").strip()
     if post:
         approx = APPROX_SUFFIX[post]
-    if approx == "exact" and CAP_BEFORE.search(text, max(0, start - 14), start):
+    window = text[max(0, start - 24):start]
+    if approx == "exact" and (CAP_BEFORE.search(window[-14:]) or CAP_AHEAD.search(window)):
         approx = "at_most"
+    bound = BOUND_BEFORE.search(window) if approx == "exact" else None
+    if bound:
+        approx = APPROX_PREFIX[bound.group("word")]
     return approx, start
 
 
@@ -198,6 +231,13 @@ def _unit_is_word(text: str, match: re.Match[str]) -> bool:
     return unit == "个" and after.startswith(DURATION_AFTER)
 
 
+def _volume(text: str, start: int, num: str, mult: str) -> bool:
+    """A number of hours is a figure when it is a reported total: its noun is a volume
+    (`时长`), or it is counted in 万/亿, far beyond any span of time."""
+    big = bool(mult) or trailing_multiplier(num)[1] > 1
+    return big or bool(VOLUME_BEFORE.search(text, max(0, start - 12), start))
+
+
 def _parse(num: str) -> tuple[float, float | None]:
     """Value (and upper bound for `两三千`-style pairs) of a numeral."""
     pair = RANGE_PAIRS.match(num)
@@ -220,6 +260,8 @@ def _count(text: str, match: re.Match[str]) -> Quantity | None:
     if _unit_is_word(text, match):
         return None
     mult = match.group("mult") or ""
+    if unit in DURATION_UNITS and not _volume(text, start, num, mult):
+        return None
     try:
         if unit in MONEY_UNITS:
             value, value_max, unit, factor = _money(num, num2, mult, unit)

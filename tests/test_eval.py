@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from extract.evaluate import evaluate, format_report
+from extract.evaluate import EvalReport, combine, corpus_for, evaluate, format_report
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS, GOLD = ROOT / "corpus", ROOT / "tests" / "gold"
 HELDOUT_CORPUS, HELDOUT_GOLD = CORPUS / "heldout", GOLD / "heldout"
+FINAL_CORPUS, FINAL_GOLD = CORPUS / "final", GOLD / "final"
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +57,35 @@ def test_heldout_figures_and_approx(heldout):
     assert heldout.documents > 0
     assert heldout.f1 >= 0.95, format_report(heldout)
     assert heldout.approx_accuracy >= 0.97, format_report(heldout)
+
+
+@pytest.fixture(scope="module")
+def final():
+    if not any(FINAL_GOLD.glob("*.json")) or not any(FINAL_CORPUS.glob("*.txt")):
+        pytest.skip("final corpus or gold files not present")
+    return evaluate(FINAL_GOLD, FINAL_CORPUS)
+
+
+def test_final_figures_and_approx(final):
+    """A floor on the independently written final set."""
+    assert final.documents > 0
+    assert final.f1 >= 0.95, format_report(final)
+    assert final.approx_accuracy >= 0.97, format_report(final)
+
+
+def test_corpus_folder_follows_the_gold_folder():
+    assert corpus_for(Path("tests/gold")) == Path("corpus")
+    assert corpus_for(Path("tests/gold/final")) == Path("corpus/final")
+    assert corpus_for(GOLD / "heldout") == HELDOUT_CORPUS
+
+
+def test_reports_of_several_sets_add_up():
+    one = EvalReport(documents=2, gold=10, extracted=9, matched=8, approx_ok=8, metric_ok=7,
+                     misses=["a", "b"])
+    two = EvalReport(documents=1, gold=5, extracted=6, matched=5, approx_ok=4, metric_ok=5,
+                     extras=["c"])
+    total = combine([one, two])
+    assert (total.documents, total.gold, total.extracted, total.matched) == (3, 15, 15, 13)
+    assert total.approx_accuracy == 12 / 13 and total.metric_accuracy == 12 / 13
+    assert total.misses == ["a", "b"] and total.extras == ["c"]
+    assert "misses" not in format_report(total, limit=0)

@@ -235,3 +235,42 @@ def test_rates_and_per_capita_amounts():
         (7800, "元/人·年", "funds.amount"), (8400, "元/人·年", "funds.amount"),
     ]
     assert found[2].value_yuan == 7800
+
+
+def test_a_verb_of_reach_leaves_the_metric_to_the_subject():
+    found = by_value(figures("发放救助金500万元，惠及困难群众3200人次。补贴惠及居民4100人次。"))
+    assert found[3200].metric == "people.assisted"
+    assert found[4100].metric == "served.people"
+
+
+def test_help_to_a_named_population_is_service_but_aid_is_assistance():
+    found = by_value(figures("社工结对帮扶留守儿童286名。资助困难学生530人。"))
+    assert found[286].metric == "served.minors"
+    assert found[530].metric == "people.assisted"
+
+
+def test_services_provided_to_the_needy_count_people_served():
+    found = by_value(figures("为困难群众提供送餐、陪诊等服务2100余人次。为困难群众发放慰问金870人次。"))
+    assert found[2100].metric == "served.people"
+    assert found[870].metric == "people.assisted"
+
+
+def test_exam_entrants_are_not_a_staff_count():
+    found = by_value(figures("今年组织45名社工参加全国社会工作者职业资格考试。"))
+    assert found[45].metric == "other"
+
+
+def test_trainees_named_by_participle():
+    assert by_value(figures("参训社工680人次。"))[680].metric == "training.participants"
+
+
+def test_recipients_of_a_subsidy_are_assisted():
+    found = by_value(figures("全县共有两项补贴对象1.3万人，其中护理补贴对象5200人。"))
+    assert set(found) == {13000, 5200}
+    assert found[13000].metric == found[5200].metric == "people.assisted"
+    assert found[5200].part_of == 0
+
+
+def test_volunteer_hours_are_other_figures():
+    found = figures("全区注册志愿者约3.1万人，累计志愿服务时长约52万小时。")
+    assert [(f.value, f.unit, f.approx) for f in found][-1] == (520000, "小时", "about")

@@ -151,3 +151,59 @@ def test_compound_unit_in_a_change_gives_both_values():
 )
 def test_slash_and_dan_words_are_no_figures(text):
     assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "approx"),
+    [
+        ("全年累计志愿服务时长约12万小时", 120000, "about"),
+        ("志愿者服务时数达到8600小时", 8600, "exact"),
+        ("记录服务工时共计3.5万小时", 35000, "exact"),
+    ],
+)
+def test_a_reported_volume_of_hours_is_a_figure(text, value, approx):
+    q = only(text)
+    assert (q.value, q.unit, q.approx) == (value, "小时", approx)
+
+
+@pytest.mark.parametrize(
+    "text", ["开通24小时心理援助热线", "社工每天值守8小时", "48小时内完成审批", "办理时限压缩到2个工作日"]
+)
+def test_a_span_of_hours_is_no_figure(text):
+    assert find_quantities(text) == []
+
+
+def test_pairs_are_a_unit_but_not_the_preposition():
+    q = only("办理收养登记37对")
+    assert (q.value, q.unit) == (37, "对")
+    assert find_quantities("开展一对一帮扶，2023年对象全覆盖，实行1对1结对") == []
+
+
+@pytest.mark.parametrize(
+    "text", ["落实残疾人两项补贴政策", "全区两项\n补贴对象", "聚焦“一老一小”", "推动三社联动"]
+)
+def test_names_with_numerals_are_no_figures(text):
+    assert find_quantities(text) == []
+
+
+def test_names_do_not_hide_the_figure_beside_them():
+    q = only("全区享受两项补贴人员3250人")
+    assert (q.value, q.unit) == (3250, "人")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "approx"),
+    [
+        ("供养标准不低于当地低保标准的1.5倍", 1.5, "at_least"),
+        ("补助不超过上年度人均收入的30%", 30, "at_most"),
+        ("单户最高补助金额为5000元", 5000, "at_most"),
+        ("最高救助标准可达3万元", 3, "at_most"),
+    ],
+)
+def test_a_bound_applies_across_its_reference(text, value, approx):
+    q = only(text)
+    assert (q.value, q.approx) == (value, approx)
+
+
+def test_highest_without_an_amount_noun_is_no_cap():
+    assert only("最高人民法院派出3名法官").approx == "exact"
