@@ -54,6 +54,8 @@ DATE_TEXT = (
     r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*(?:(?:星期|周)[一二三四五六日天])?"
 )
 DATELINE = re.compile(rf"^{DATE_TEXT}\s*$")
+MONTH_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:份)?$")
+"""A date line without a day (`2024年4月`), as under a statistical bulletin's title."""
 DATE_FULL = re.compile(r"(?:19|20)\d{2}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2})")
 DATE_SEARCH = re.compile(r"(?:19|20)\d{2}\s*(?:年\s*\d{1,2}\s*月|[-/.]\d{1,2}[-/.]\d{1,2})")
 PAGE_NUMBER = r"第\s*[A-Z]?\s*[\d一二三四五六七八九十]+\s*版"
@@ -82,6 +84,27 @@ ENGAGEMENT = re.compile(
     r"(?:量|数|次数)?\s*[：:]?\s*(?:\d[\d.,]*\s*[万千wWkK]?\+?)?[\s\u3000]*)+$"
 )
 """A web post's counters and buttons (`阅读 1.2万　点赞 356　在看 28`, `阅读原文`)."""
+WEB_CONTROLS = frozenset(
+    {
+        "字体", "字号", "大", "中", "小", "默认", "放大", "缩小", "打印", "打印本页", "打印此页", "打印文章", "关闭",
+        "关闭窗口", "关闭本页", "收藏", "收藏本页", "加入收藏", "返回", "返回顶部", "返回首页", "返回列表", "纠错",
+        "我要纠错", "分享", "分享到", "扫一扫", "扫一扫在手机打开当前页", "微信", "微博", "QQ空间", "QQ", "朋友圈",
+        "复制链接", "手机版", "保存", "推荐", "顶部",
+    }
+)
+"""The controls of a web page around an article (`【字体：大 中 小】`, `【打印本页】【关闭窗口】`,
+`分享到：微信 微博`): a line made only of these is page furniture."""
+CONTROL_SPLIT = re.compile(r"[\s\u3000【】\[\]〔〕()（）：:｜|丨/·•]+")
+BREADCRUMB = re.compile(
+    r"^(?:(?:当前位置|您的位置|你的位置|您现在的位置|所在位置)\s*[：:]\s*[^。，；！？]{1,60}"
+    r"|[^。，；！？>＞»›\d%]{1,14}(?:\s*[>＞»›]+\s*[^。，；！？>＞»›\d%]{1,14}){1,6}\s*[>＞»›]?)$"
+)
+"""A web page's navigation trail (`首页 > 新闻中心 > 工作动态`, `当前位置：首页 - 民政要闻`)."""
+SIBLING_LINK = re.compile(
+    r"^(?:上一篇|下一篇|上一条|下一条|上一页|下一页|前一篇|后一篇|上篇|下篇|相关链接|相关阅读|相关新闻|推荐阅读|延伸阅读)"
+    r"\s*(?:[：:]|$)"
+)
+"""A link to another page of the site (`上一篇：…`, `下一篇：…`): furniture, never a headline."""
 WEB_HEADER_FIELDS = re.compile(r"\u3000|\s{2,}|[｜|丨]")
 DATED_CLOCK = re.compile(r"(?:日|\d)\s*\d{1,2}[:：]\d{2}(?:\D|$)")
 DOC_NUMBER = re.compile(
@@ -117,6 +140,10 @@ SUBTITLE = re.compile(r"^(?:——|—|－－|--)\s*\S")
 """A headline's subtitle line (`——记湄潭县社工站站长王芳`)."""
 PHOTO_CREDIT = re.compile(rf"^(?:{REPORTER})?\s*[\u4e00-\u9fff·\s]{{2,12}}?\s*[/／]?\s*摄$")
 """A photo credit alone on its line (`记者 张三 摄`): it belongs to the caption before it."""
+CREDIT_END = re.compile(
+    rf"(?<=[。！？”’）)])\s*(?:{REPORTER})\s*[\u4e00-\u9fff·]{{2,4}}(?:\s*[、\s]\s*[\u4e00-\u9fff·]{{2,4}})*\s*[/／]?\s*摄$"
+)
+"""A photo credit closing a picture's line (`……正在用餐。记者 符晓梅 摄`)."""
 ORG_SUFFIXES = (
     "局", "厅", "委员会", "委", "办公室", "办", "政府", "中心", "协会", "联合会", "基金会", "部", "院", "所", "处", "科",
     "站", "会", "公司", "街道办事处", "服务社",
@@ -261,7 +288,7 @@ def match_standalone(rows: list[Row], i: int, out: list[tuple[BlockKind, str]]) 
     """
     text = rows[i].text
     tidy = tidy_spaces(text)
-    if PAGE_HEADER.match(text) or STAFF_CREDIT.match(text) or ENGAGEMENT.match(text):
+    if PAGE_HEADER.match(text) or STAFF_CREDIT.match(text) or ENGAGEMENT.match(text) or is_web_furniture(text):
         return 1, BlockKind.noise, tidy
     if SOURCE_FIELD.match(text) and not SENTENCE_END.search(text) and follows_text(out):
         return 1, BlockKind.source, tidy
@@ -270,28 +297,45 @@ def match_standalone(rows: list[Row], i: int, out: list[tuple[BlockKind, str]]) 
     if is_header_line(text):
         return 1, header_kind(text), tidy
     if DOCUMENT_TITLE.match(text) and balanced(text):
-        return 1, BlockKind.headline, tidy_heading_spaces(text)
+        return 1, BlockKind.headline, tidy_spaces(text)
     if SUBTITLE.match(text) and out and out[-1][0] in (BlockKind.headline, BlockKind.section):
-        return 1, BlockKind.headline, tidy_heading_spaces(text)
-    if is_signature(rows, i) and follows_text(out):
         return 1, BlockKind.body, tidy
-    if is_title_text(text) and i + 1 < len(rows) and is_header_line(rows[i + 1].text) and "，" not in rows[i + 1].text:
-        return 1, BlockKind.headline, tidy_heading_spaces(text)
+    if is_signature(rows, i):
+        return 1, (BlockKind.body if follows_text(out) else BlockKind.byline), tidy
+    if is_title_text(text) and opens_title_block(rows, i + 1):
+        return 1, BlockKind.headline, tidy_spaces(text)
     if FIELD_LINE.match(text) and not SENTENCE_END.search(text):
         return 1, BlockKind.body, tidy
     return 0, BlockKind.body, ""
 
 
+def opens_title_block(rows: list[Row], i: int) -> bool:
+    """Row `i` is what stands under a title: a header line (dateline, byline), a `——`
+    subtitle, or an issuing body over a date."""
+    if i >= len(rows):
+        return False
+    text = rows[i].text
+    header = is_header_line(text) and "，" not in text
+    return header or bool(SUBTITLE.match(text)) or is_signature(rows, i)
+
+
 def attach_standalone(out: list[tuple[BlockKind, str]], kind: BlockKind, text: str) -> None:
-    """Append a standalone block; a photo credit joins the caption and a subtitle the headline
-    right before it (one space apart)."""
+    """Append a standalone block. A photo credit joins the caption before it (one space apart,
+    none after a full stop); a `——` subtitle stays its own paragraph and makes the heading
+    over it a headline."""
     previous = out[-1] if out else None
     if previous and kind == BlockKind.caption and PHOTO_CREDIT.match(text) and is_caption_text(*previous):
-        out[-1] = (BlockKind.caption, f"{previous[1]} {text}")
-    elif previous and kind == BlockKind.headline and SUBTITLE.match(text):
-        out[-1] = (BlockKind.headline, f"{previous[1]} {text}")
-    else:
-        out.append((kind, text))
+        out[-1] = (BlockKind.caption, join_credit(previous[1], text))
+        return
+    if previous and SUBTITLE.match(text) and previous[0] == BlockKind.section:
+        out[-1] = (BlockKind.headline, previous[1])
+    out.append((kind, text))
+
+
+def join_credit(caption: str, credit: str) -> str:
+    """A caption and its photo credit as one line would print them."""
+    separator = "" if caption[-1:] in BODY_PUNCT or caption[-1:] in CLOSERS else " "
+    return f"{caption}{separator}{credit}"
 
 
 def is_caption_text(kind: BlockKind, text: str) -> bool:
@@ -316,10 +360,15 @@ def opens_list_item(para: list[Row], text: str) -> bool:
     return para[-1].text.endswith(("：", ":")) and bool(ENUMERATOR.match(text))
 
 
+def is_date_line(text: str) -> bool:
+    """A line that is a date alone, with or without its day."""
+    return bool(DATELINE.match(text) or MONTH_LINE.match(text))
+
+
 def is_header_line(text: str) -> bool:
     """A dateline, byline, labelled header field, web-post header or document number."""
     return bool(
-        DATELINE.match(text)
+        is_date_line(text)
         or BYLINE.match(text)
         or is_meta_line(text)
         or (SOLE_FIELD.match(text) and not SENTENCE_END.search(text))
@@ -330,7 +379,7 @@ def is_header_line(text: str) -> bool:
 
 def header_kind(text: str) -> BlockKind:
     """Header fields that carry a date, and document numbers, are datelines; the rest bylines."""
-    if DATELINE.match(text) or DOC_NUMBER.match(tidy_spaces(text)) or DATE_SEARCH.search(text):
+    if is_date_line(text) or DOC_NUMBER.match(tidy_spaces(text)) or DATE_SEARCH.search(text):
         return BlockKind.dateline
     return BlockKind.byline
 
@@ -358,9 +407,12 @@ def is_title_text(text: str) -> bool:
 
 
 def is_signature(rows: list[Row], i: int) -> bool:
-    """An issuing body's name over a date line: a notice's signature, kept as text."""
+    """An issuing body's name over a date line: a notice's signature (kept as text) or the
+    issuer under a bulletin's title."""
+    if i >= len(rows):
+        return False
     text = rows[i].text
-    if i + 1 >= len(rows) or not DATELINE.match(rows[i + 1].text):
+    if i + 1 >= len(rows) or not is_date_line(rows[i + 1].text):
         return False
     return (
         text.endswith(ORG_SUFFIXES)
@@ -372,8 +424,20 @@ def is_signature(rows: list[Row], i: int) -> bool:
 def is_furniture(text: str) -> bool:
     """Page headers, staff credits, counters and header fields: never a heading."""
     return bool(
-        PAGE_HEADER.match(text) or STAFF_CREDIT.match(text) or ENGAGEMENT.match(text) or is_header_line(text)
+        PAGE_HEADER.match(text)
+        or STAFF_CREDIT.match(text)
+        or ENGAGEMENT.match(text)
+        or is_web_furniture(text)
+        or is_header_line(text)
     )
+
+
+def is_web_furniture(text: str) -> bool:
+    """A web page's navigation trail, control buttons or links to neighbouring pages."""
+    if BREADCRUMB.match(text) or SIBLING_LINK.match(text):
+        return True
+    tokens = [t for t in CONTROL_SPLIT.split(text) if t]
+    return bool(tokens) and all(t in WEB_CONTROLS for t in tokens)
 
 
 def ends_paragraph(para: list[Row], rows: list[Row], next_index: int) -> bool:
@@ -405,6 +469,9 @@ def paragraph_kind(text: str) -> BlockKind:
     if CAPTION_END.search(text) and not SENTENCE_END.search(text[: CAPTION_END.search(text).start()]):
         return BlockKind.caption
     if CAPTION_START.match(text):
+        return BlockKind.caption
+    credit = CREDIT_END.search(text)
+    if credit and is_caption_text(BlockKind.body, text[: credit.start()]):
         return BlockKind.caption
     if DATELINE.match(text) or (is_meta_line(text) and DATE_SEARCH.search(text)):
         return BlockKind.dateline
@@ -449,11 +516,21 @@ def match_place_headline(rows: list[Row], i: int) -> int:
 
     A line ending in a colon always runs on; otherwise a headline wraps once at most, onto a
     shorter unpunctuated line that is not the first line of the body: it does not fill the
-    column, or a heading follows it. When exactly two heading lines follow, they are a two-line
-    section heading; with one or three, the first is the headline's rest.
+    column, or a heading follows it. A line wraps when it nearly fills the column, or at any
+    width once the headline broke after its place (`湖南桃源：` / `…实现` / `“跨省通办”`: the
+    breaks are designed). When exactly two heading lines follow, they are a two-line section
+    heading; with one or three, the first is the headline's rest.
+
+    A headline with a comma (`云南弥勒：“童”心护航，关爱` / `不缺位`) must end visibly short,
+    or it is the first line of a paragraph opening with a place.
     """
-    if not is_place_headline(rows[i].text):
+    if is_place_headline(rows[i].text):
+        comma = False
+    elif is_place_headline(rows[i].text, allow_comma=True):
+        comma = True
+    else:
         return 0
+    designed = rows[i].text.endswith(("：", ":"))
     used, wraps = 1, 0
     while i + used < len(rows) and used < HEADLINE_LINES_MAX:
         prev, row = rows[i + used - 1], rows[i + used]
@@ -462,10 +539,10 @@ def match_place_headline(rows: list[Row], i: int) -> int:
         if prev.text.endswith(("：", ":", "——", "—")):
             used += 1
             continue
-        wrapped = prev.width >= prev.ref * WRAPPED_RATIO and not wraps
+        wrapped = (designed or prev.width >= prev.ref * WRAPPED_RATIO) and not wraps
         if (
             wrapped
-            and row.width < prev.width
+            and (designed or row.width < prev.width)
             and (row.width < row.ref - 0.5 or heading_follows(rows, i + used + 1))
             and is_heading_text(row.text)
             and heading_run(rows, i + used) != HEADING_GROUP_MAX
@@ -475,18 +552,31 @@ def match_place_headline(rows: list[Row], i: int) -> int:
             wraps += 1
             continue
         break
+    last = rows[i + used - 1]
+    if comma and not (used > 1 or last.width <= last.ref - SHORT_MARGIN):
+        return 0
     return used
 
 
-def is_place_headline(text: str) -> bool:
-    """`宁夏永宁：乡镇社工站实现全覆盖`: a place name, a colon, and no running-text punctuation."""
+def is_place_headline(text: str, allow_comma: bool = False) -> bool:
+    """`宁夏永宁：乡镇社工站实现全覆盖`: a place name, a colon, and no running-text punctuation.
+
+    With `allow_comma`, one comma may part the phrase (`云南弥勒：“童”心护航，关爱不缺位`)
+    when the place is written as a province and a county, as news headlines name it.
+    """
     match = HEADLINE_PREFIX.match(text)
     if not match or FIELD_LINE.match(text) or ADDRESSEE.match(text):
         return False
     place, rest = match["place"], match["rest"]
-    if place.endswith(SPEECH_ENDINGS) or SENTENCE_END.search(rest) or re.search(r"[，,；;]", rest):
+    if place.endswith(SPEECH_ENDINGS) or SENTENCE_END.search(rest) or CAPTION_END.search(rest):
         return False
-    if CAPTION_END.search(rest):
+    if allow_comma:
+        commas = len(re.findall(r"[，,]", rest))
+        headline_place = place.startswith(tuple(PROVINCE_SHORT)) and len(place) > 2
+        if not headline_place or commas > 1 or re.search(r"[；;、]", rest) or rest.endswith(("，", ",")):
+            return False
+        return visual_width(text) <= HEADING_MAX_CHARS
+    if re.search(r"[，,；;]", rest):
         return False
     return place.startswith(tuple(PROVINCE_SHORT)) or place.endswith(PLACE_SUFFIXES) or len(place) <= 6
 
@@ -495,7 +585,7 @@ def heading_group(rows: list[Row], i: int) -> int:
     """How many rows from `i` form a section heading (one to three short unpunctuated lines)."""
     size = 0
     while i + size < len(rows) and size < HEADING_GROUP_MAX and is_heading_row(rows[i + size]):
-        if size and is_place_headline(rows[i + size].text):
+        if size and (is_place_headline(rows[i + size].text) or is_signature(rows, i + size)):
             break
         size += 1
     while size and continues_into_next(rows, i + size - 1):
@@ -579,17 +669,11 @@ def segmenter():
 
 def join_heading(lines: list[Row]) -> str:
     """Join heading lines: a designed break (a short line) becomes one space, a wrap nothing."""
-    text = tidy_heading_spaces(lines[0].text)
+    text = tidy_spaces(lines[0].text)
     for prev, row in itertools.pairwise(lines):
         designed = prev.width < prev.ref - SHORT_MARGIN + 1 and not prev.text.endswith(("：", ":"))
-        text += (" " if designed else "") + tidy_heading_spaces(row.text)
+        text += (" " if designed else "") + tidy_spaces(row.text)
     return text
-
-
-def tidy_heading_spaces(text: str) -> str:
-    """Like `tidy_spaces`, but a space between two hanzi is a designed break and stays."""
-    parts = [tidy_spaces(part) for part in re.split(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])", text)]
-    return " ".join(part for part in parts if part)
 
 
 # --- joining text -----------------------------------------------------------------------
@@ -622,16 +706,27 @@ SPACE_RUN = re.compile(r"[ \t\u3000\u00a0]+")
 
 
 def tidy_spaces(text: str) -> str:
-    """Remove space runs except between two ASCII letters or digits (kept as one space)."""
+    """Drop the spaces PDF copying and typesetting put into a line, keep the ones that part words.
+
+    A space run becomes one space between two ASCII letters or digits (`Social Work`), and
+    between two hanzi words (`记者 符晓梅 摄`, `强化阵地建设 夯实服务基础`). It goes next to a
+    digit, a punctuation mark or a Latin letter (`持证社工 185 人`, `江苏泰兴： 社工站`), and
+    between two single hanzi: that is letter-spacing (`社 会 工 作`, `字体：大 中 小`) or a
+    two-character name padded to three (`通讯员 李 华`).
+    """
 
     def keep(match: re.Match) -> str:
         before = text[match.start() - 1] if match.start() else ""
         after = text[match.end()] if match.end() < len(text) else ""
         if before.isascii() and before.isalnum() and after.isascii() and after.isalnum():
             return " "
+        if is_cjk(before) and is_cjk(after):
+            single_before = match.start() < 2 or not is_cjk(text[match.start() - 2])
+            single_after = match.end() + 1 >= len(text) or not is_cjk(text[match.end() + 1])
+            return "" if single_before and single_after else " "
         return ""
 
-    return SPACE_RUN.sub(keep, text)
+    return SPACE_RUN.sub(keep, text).strip()
 
 
 # --- small predicates -------------------------------------------------------------------

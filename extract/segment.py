@@ -387,10 +387,16 @@ def mark_opening_leads(blocks: list[Block], groups: list[Group]) -> None:
             group.lead = members.pop(first_body)
 
 
+ANNOUNCING_END = re.compile(r"(?:[：:]|(?:如下|以下|如后)[。：:]?)[”’」』]?$")
+"""How a preamble hands over to the parts after it: a colon, or an official document's
+`现将有关情况总结如下。` / `报告如下：`."""
+
+
 def announces_list(text: str) -> bool:
-    """A paragraph ending in a colon (`现将有关情况公告如下：`) introduces the numbered
-    parts after it: a notice's preamble, not a lead that sums the article up."""
-    return text.rstrip().endswith(("：", ":"))
+    """A paragraph that introduces the numbered parts after it (`现将有关情况公告如下：`,
+    `现将上半年工作总结如下。`): a notice's or a report's preamble, not a lead that sums the
+    article up."""
+    return bool(ANNOUNCING_END.search(text.rstrip()))
 
 
 def materialise(blocks: list[Block], group: Group) -> list[Block]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,6 +60,27 @@ def test_latin_words_keep_one_space():
 
 def test_latin_word_split_without_space_joins_back():
     assert join_lines(["使用 Micro", "soft 表格"]) == "使用Microsoft表格"
+
+
+@pytest.mark.parametrize(
+    ("raw", "tidy"),
+    [
+        ("记者 符晓梅 摄", "记者 符晓梅 摄"),
+        ("强化阵地建设　夯实服务基础", "强化阵地建设 夯实服务基础"),
+        ("社 会 工 作", "社会工作"),
+        ("【字体：大 中 小】", "【字体：大中小】"),
+        ("通讯员 李 华", "通讯员 李华"),
+        ("江苏泰兴： 社工站", "江苏泰兴：社工站"),
+        ("持证社工 185 人，其中 ", "持证社工185人，其中"),
+        ("第 3 版", "第3版"),
+    ],
+)
+def test_spaces_between_hanzi_words_stay_letter_spacing_goes(raw, tidy):
+    assert tidy_spaces(raw) == tidy
+
+
+def test_lines_of_a_paragraph_still_join_without_a_space_between_words():
+    assert join_lines(["图为社工走访茶农", "家庭。记者 王小明 摄"]) == "图为社工走访茶农家庭。记者 王小明 摄"
 
 
 # --- paragraphs -------------------------------------------------------------------------
@@ -255,7 +277,7 @@ def test_document_number_signature_and_fields_of_a_notice():
         ("body", "现将有关情况公告如下："),
         ("section", "一、基本情况"),
         ("body", "全县共有社会组织96家。"),
-        ("body", "联系人：王女士联系电话：0851-27221234"),
+        ("body", "联系人：王女士 联系电话：0851-27221234"),
         ("body", "附件：年检结果名单"),
         ("body", "湄潭县民政局"),
         ("dateline", "2024年5月20日"),
@@ -274,7 +296,9 @@ def test_page_header_with_a_page_name_and_a_page_footer_are_noise():
 
 def test_photo_credit_joins_the_caption_before_it():
     blocks = kinds_and_texts(f"{BODY_LINE}\n社工走访茶农家庭。\n记者 王小明 摄")
-    assert blocks[-1] == ("caption", "社工走访茶农家庭。 记者王小明摄")
+    assert blocks[-1] == ("caption", "社工走访茶农家庭。记者 王小明 摄")
+    blocks = kinds_and_texts(f"{BODY_LINE}\n图为社工走访茶农家庭\n记者 王小明 摄")
+    assert blocks[-1] == ("caption", "图为社工走访茶农家庭 记者 王小明 摄")
 
 
 # --- no character invented or lost ------------------------------------------------------
@@ -292,3 +316,63 @@ def test_reflow_keeps_every_non_space_character_in_order(lines):
     blocks = reflow(Page(lines=[Line(text=line) for line in lines]))
     assert squeeze("".join(b.text for b in blocks)) == squeeze("".join(lines))
     assert all(b.text and "\n" not in b.text for b in blocks)
+
+
+# --- web page furniture, bulletin titles, photo lines -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "首页 > 新闻中心 > 工作动态",
+        "当前位置：首页 - 民政要闻",
+        "【字体：大 中 小】　【打印本页】",
+        "【打印】【关闭】",
+        "分享到：微信 微博 QQ空间",
+        "上一篇：湄潭县召开社会组织工作会议",
+        "下一篇：无",
+    ],
+)
+def test_web_page_navigation_and_controls_are_noise(line):
+    blocks = kinds_and_texts(f"{BODY_LINE}\n{line}\n{BODY_LINE}")
+    assert [k for k, _ in blocks] == ["body", "noise", "body"]
+
+
+@pytest.mark.parametrize("line", ["满意度由90%提高到97%>省定标准", "下一步，全县将继续推进社工站建设。"])
+def test_sentences_with_arrows_or_next_steps_are_no_furniture(line):
+    assert [k for k, _ in kinds_and_texts(line)] == ["body"]
+
+
+@pytest.mark.parametrize("date", ["2024年4月", "2024年4月20日"])
+def test_issuing_body_over_a_date_under_a_title_is_a_byline(date):
+    text = f"2023年湄潭县民政事业发展统计公报\n\n湄潭县民政局\n{date}\n\n一、社会救助\n\n{BODY_LINE}"
+    assert kinds_and_texts(text)[:4] == [
+        ("headline", "2023年湄潭县民政事业发展统计公报"),
+        ("byline", "湄潭县民政局"),
+        ("dateline", date),
+        ("section", "一、社会救助"),
+    ]
+
+
+def test_photo_line_ending_in_a_credit_is_a_caption():
+    blocks = kinds_and_texts(f"{BODY_LINE}\n王芳（左二）在入户走访独居老人。记者 王小明 摄")
+    assert blocks[-1] == ("caption", "王芳（左二）在入户走访独居老人。记者 王小明 摄")
+
+
+def test_place_headline_with_a_comma_wraps_onto_a_short_line():
+    text = "贵州湄潭：“茶”香暖人心，关爱\n不缺位\n\n湄潭县民政局联合团县委组\n建志愿服务队37支，招募志\n愿者860余名，开展服务。"
+    blocks = kinds_and_texts(text)
+    assert blocks[0] == ("headline", "贵州湄潭：“茶”香暖人心，关爱不缺位")
+    assert blocks[1][0] == "body"
+
+
+def test_paragraph_opening_with_a_place_and_a_colon_is_no_headline():
+    text = "贵州湄潭：近年来，湄潭县坚持\n以茶乡群众需求为导向，推动社\n工服务向茶园村寨延伸。"
+    assert kinds_and_texts(text) == [("body", "贵州湄潭：近年来，湄潭县坚持以茶乡群众需求为导向，推动社工服务向茶园村寨延伸。")]
+
+
+def test_headline_broken_after_its_place_keeps_a_short_quoted_last_line():
+    text = "（据遵义日报）\n\n贵州湄潭：\n茶农补贴实现\n“跨县通办”\n\n“有事找社工”，如今在湄潭的茶\n乡已成为群众的共识。"
+    blocks = kinds_and_texts(text)
+    assert blocks[1] == ("headline", "贵州湄潭：茶农补贴实现“跨县通办”")
+    assert blocks[2][0] == "body"

@@ -17,6 +17,8 @@ CORPUS = ROOT / "corpus"
 GOLD = ROOT / "tests" / "gold"
 HELDOUT = CORPUS / "heldout"
 HELDOUT_GOLD = GOLD / "heldout"
+FINAL = CORPUS / "final"
+FINAL_GOLD = GOLD / "final"
 ENCODINGS = Path(__file__).parent / "data" / "encodings"
 
 
@@ -369,7 +371,7 @@ def test_news_opener_on_its_own_line_starts_the_first_paragraph(opener):
 def test_reporter_and_correspondent_byline_under_the_headline():
     (article,) = segment(page_of(MEITAN_HEADLINE, "本报记者 王小明　通讯员 李 华", body(MEITAN_BODY), "（据遵义日报）"))
     assert article.headline == MEITAN_HEADLINE
-    assert article.byline == "本报记者王小明通讯员李华"
+    assert article.byline == "本报记者 王小明 通讯员 李华"
     assert article.paragraphs == MEITAN_BODY
 
 
@@ -377,16 +379,17 @@ def test_reporter_and_correspondent_byline_under_the_headline():
 def test_photo_credit_line_makes_the_line_before_it_a_caption(caption):
     (article,) = segment(page_of(MEITAN_HEADLINE, column(MEITAN_BODY[0]), caption, "记者 王小明 摄", MEITAN_BODY[1]))
     assert article.caption is not None
-    assert article.caption.startswith(caption) and article.caption.endswith("王小明摄")
+    assert article.caption.startswith(caption) and article.caption.endswith("记者 王小明 摄")
     assert article.paragraphs == MEITAN_BODY
     assert article.byline is None
 
 
-def test_headline_subtitle_line_stays_with_the_headline():
-    (article,) = segment(page_of("扎根茶乡的“社工妈妈”\n——记湄潭县社工站站长王芳", *MEITAN_BODY))
-    assert article.headline == "扎根茶乡的“社工妈妈” ——记湄潭县社工站站长王芳"
+@pytest.mark.parametrize("title", ["扎根茶乡的“社工妈妈”", "扎根茶乡，做群众身边的“社工妈妈”"])
+def test_subtitle_line_makes_the_line_over_it_the_headline_and_is_no_part_of_it(title):
+    (article,) = segment(page_of(f"{title}\n——记湄潭县社工站站长王芳", *MEITAN_BODY))
+    assert article.headline == title
     assert article.sections == []
-    assert article.paragraphs == MEITAN_BODY
+    assert article.paragraphs == ["——记湄潭县社工站站长王芳", *MEITAN_BODY]
 
 
 def test_editors_note_label_opens_the_note_and_is_no_heading():
@@ -401,6 +404,40 @@ def test_contact_field_is_not_a_place_headline():
         page_of(MEITAN_HEADLINE, body(MEITAN_BODY), "联系人：王女士　联系电话：0851-27221234", "（据遵义日报）")
     )
     assert [a.headline for a in articles] == [MEITAN_HEADLINE]
+
+
+def test_web_page_copy_keeps_only_the_article_and_its_header_source():
+    (article,) = segment(
+        page_of(
+            "首页 > 新闻中心 > 工作动态",
+            MEITAN_HEADLINE,
+            "发布时间：2024-04-12 09:35　　来源：湄潭县民政局　　编辑：李佳　　浏览次数：2316\n【字体：大 中 小】　【打印本页】",
+            *MEITAN_BODY,
+            "【打印本页】　【关闭窗口】\n上一篇：湄潭县召开2024年社会组织工作会议\n下一篇：湄潭县开展“民法典进社区”宣传活动",
+        )
+    )
+    assert article.headline == MEITAN_HEADLINE
+    assert article.source_outlet == "湄潭县民政局"
+    assert article.sections == []
+    assert article.paragraphs == MEITAN_BODY
+    assert not any(word in article.text for word in ("首页", "打印", "上一篇", "下一篇", "字体"))
+
+
+@pytest.mark.parametrize("preamble_end", ["现将有关情况总结如下。", "现将有关情况报告如下：", "具体情况如下："])
+def test_report_preamble_announcing_its_parts_is_no_lead(preamble_end):
+    preamble = "2024年上半年，湄潭县民政局坚持以人民为中心，扎实推进各项民政工作，" + preamble_end
+    (article,) = segment(
+        page_of("湄潭县民政局2024年上半年工作总结", preamble, "一、主要工作开展情况", *MEITAN_BODY)
+    )
+    assert article.headline == "湄潭县民政局2024年上半年工作总结"
+    assert article.lead is None
+    assert article.paragraphs[0] == preamble
+    assert article.sections == ["一、主要工作开展情况"]
+
+
+def test_news_paragraph_before_the_first_section_is_still_the_lead():
+    (article,) = segment(page_of(MEITAN_HEADLINE, MEITAN_LEAD, "一、主要做法", *MEITAN_BODY))
+    assert article.lead == MEITAN_LEAD
 
 
 # --- the bundled corpora, against their hand-checked gold -------------------------------
@@ -445,3 +482,12 @@ def test_heldout_file_segments_as_its_gold_says(gold_path):
 
 def test_heldout_corpus_is_present():
     assert len(gold_cases(HELDOUT_GOLD, HELDOUT)) >= 10
+
+
+@pytest.mark.parametrize("gold_path", gold_cases(FINAL_GOLD, FINAL), ids=lambda p: p.stem)
+def test_final_set_file_segments_as_its_gold_says(gold_path):
+    assert_segments_as_gold(gold_path, FINAL)
+
+
+def test_final_set_is_present():
+    assert len(gold_cases(FINAL_GOLD, FINAL)) >= 10
