@@ -48,6 +48,8 @@ class Metrics:
     body: float
     pitch: float
     gap: float
+    core_rights: dict[int, float] = field(default_factory=dict)
+    """`core_right` of each line by id, computed once per page (XY-cut asks at every level)."""
 
     @property
     def cut_y(self) -> float:
@@ -82,13 +84,14 @@ class Chunk:
 
 
 def union(boxes) -> BBox:
-    boxes = [b for b in boxes if b]
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-            max(b[2] for b in boxes), max(b[3] for b in boxes))
+    x0s, tops, x1s, bottoms = zip(*(b for b in boxes if b), strict=True)
+    return min(x0s), min(tops), max(x1s), max(bottoms)
 
 
 def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
-    return max(0.0, min(a1, b1) - max(a0, b0))
+    """Length shared by the ranges [a0, a1] and [b0, b1] (0 when apart)."""
+    shared = (a1 if a1 <= b1 else b1) - (a0 if a0 >= b0 else b0)
+    return shared if shared > 0.0 else 0.0
 
 
 def measure(lines: list[Line], body: float) -> Metrics:
@@ -120,9 +123,16 @@ def core_right(ln: Line) -> float:
     return ln.bbox[2]
 
 
-def _split(lines: list[Line], lo: int, hi: int, threshold: float) -> list[list[Line]]:
+def _split(lines: list[Line], lo: int, hi: int, threshold: float, m: Metrics) -> list[list[Line]]:
+    rights = m.core_rights
+
     def end(ln: Line) -> float:
-        return core_right(ln) if hi == 2 else ln.bbox[hi]
+        if hi != 2:
+            return ln.bbox[hi]
+        right = rights.get(id(ln))
+        if right is None:
+            right = rights[id(ln)] = core_right(ln)
+        return right
 
     ordered = sorted(lines, key=lambda ln: ln.bbox[lo])
     groups, current, reach = [], [ordered[0]], end(ordered[0])
@@ -141,7 +151,7 @@ def xy_cut(lines: list[Line], m: Metrics) -> list[list[Line]]:
     if len(lines) <= 1:
         return [lines] if lines else []
     for lo, hi, threshold in ((1, 3, m.cut_y), (0, 2, m.cut_x)):
-        groups = _split(lines, lo, hi, threshold)
+        groups = _split(lines, lo, hi, threshold, m)
         if len(groups) > 1:
             return [leaf for g in groups for leaf in xy_cut(g, m)]
     return [sorted(lines, key=lambda ln: (ln.bbox[1], ln.bbox[0]))]
@@ -248,21 +258,21 @@ def leaf_chunks(leaf: list[Line], m: Metrics, g: Graphics) -> list[Chunk]:
     """One XY-cut leaf (a column piece) becomes paragraph-level chunks."""
     left = min(ln.bbox[0] for ln in leaf)
     right = max(ln.bbox[2] for ln in leaf)
+    classes = [size_class(ln, m) for ln in leaf]
+    frames = [frame_of(ln, g.frames) for ln in leaf] if g.frames else [-1] * len(leaf)
+    cut_y = m.cut_y
     chunks: list[Chunk] = []
-    prev: Line | None = None
-    for ln in leaf:
+    for k, ln in enumerate(leaf):
         size = ln.size or m.body
         indented = ln.bbox[0] > left + INDENT_CHARS * size
-        new = (prev is None or size_class(ln, m) != size_class(prev, m)
-               or frame_of(ln, g.frames) != frame_of(prev, g.frames)
-               or ln.bbox[1] - prev.bbox[3] >= m.cut_y
-               or (size_class(ln, m) == "body" and (indented or chunks[-1].ends_short)))
+        new = (k == 0 or classes[k] != classes[k - 1] or frames[k] != frames[k - 1]
+               or ln.bbox[1] - leaf[k - 1].bbox[3] >= cut_y
+               or (classes[k] == "body" and (indented or chunks[-1].ends_short)))
         if new:
             chunks.append(Chunk([ln], indented=indented))
         else:
             chunks[-1].lines.append(ln)
         chunks[-1].ends_short = ln.bbox[2] < right - SHORT_LINE_CHARS * size
-        prev = ln
     return chunks
 
 

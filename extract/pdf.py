@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import operator
 import re
 import statistics
 import unicodedata
@@ -71,6 +72,8 @@ class RawPage:
     rules: list[tuple[float, float, float, float]] = field(default_factory=list)
     frames: list[tuple[float, float, float, float]] = field(default_factory=list)
     flags: list[PageFlag] = field(default_factory=list)
+    coords_shared: bool = False
+    """Equal glyph coordinates already share one float object (`share_coordinates`)."""
 
 
 # --- backends -------------------------------------------------------------------------
@@ -129,73 +132,159 @@ def pdfium_pages(path: Path) -> Iterator[RawPage]:
         doc.close()
 
 
+def _prototype(fn, restype, *argtypes):
+    """`fn` called through a plain prototype: integer handles and addresses in, no pointer
+    object built per call (pypdfium2's typed pointers cost more than the call itself)."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+class _PdfiumCalls:
+    """The pdfium calls made per character or per text object, bound once per process,
+    with the buffers they write into."""
+
+    _bound: _PdfiumCalls | None = None
+
+    def __init__(self, pr) -> None:
+        v, i, u = ctypes.c_void_p, ctypes.c_int, ctypes.c_ulong
+        self.loose_box = _prototype(pr.FPDFText_GetLooseCharBox, i, v, i, v)
+        self.text_object = _prototype(pr.FPDFText_GetTextObject, v, v, i)
+        self.font_size = _prototype(pr.FPDFText_GetFontSize, ctypes.c_double, v, i)
+        self.font = _prototype(pr.FPDFTextObj_GetFont, v, v)
+        self.render_mode = _prototype(pr.FPDFTextObj_GetTextRenderMode, i, v)
+        self.fill = _prototype(pr.FPDFText_GetFillColor, i, v, i, v, v, v, v)
+        self.font_info = _prototype(pr.FPDFText_GetFontInfo, u, v, i, v, u, v)
+        self.font_weight = _prototype(pr.FPDFText_GetFontWeight, i, v, i)
+        self.rgba = (ctypes.c_uint * 4)()
+        base = ctypes.addressof(self.rgba)
+        self.rgba_at = tuple(range(base, base + 16, 4))
+        self.name = ctypes.create_string_buffer(128)
+        self.flags = ctypes.c_int()
+
+    @classmethod
+    def get(cls, pr) -> _PdfiumCalls:
+        if cls._bound is None:
+            cls._bound = cls(pr)
+        return cls._bound
+
+
+WHITESPACE_CODES = frozenset(range(0x21))
+"""pdfium generates only spaces and line breaks between characters; others are drawn."""
+
+
+def _pdfium_codes(tp, n: int, pr) -> list[int]:
+    """The page's characters as code points: one text call, per-character only when a
+    character outside the BMP makes the UTF-16 text longer than the character count."""
+    units = (ctypes.c_ushort * (n + 1))()
+    got = pr.FPDFText_GetText(tp, 0, n, units)
+    codes = units[: max(0, got - 1)]
+    if len(codes) != n:
+        codes = [pr.FPDFText_GetUnicode(tp, i) for i in range(n)]
+    return codes
+
+
 def _pdfium_page(page, number: int, pr) -> RawPage:
-    """One page's glyphs from pdfium; font name, weight, fill and render mode are read once
-    per text object, the rest per character with preallocated ctypes arguments."""
+    """One page's glyphs from pdfium in two calls per character (loose box, text object),
+    both run through `map` into preallocated memory; font name, weight, size, fill and
+    render mode are read once per text object. Equal coordinates share one float (see
+    `share_coordinates`)."""
+    import numpy as np
+
     width, height = page.get_size()
     textpage = page.get_textpage()
-    glyphs: list[Glyph] = []
-    font_cache: dict[int, tuple[str, bool, bool]] = {}
-    cbox = [ctypes.c_double() for _ in range(4)]
-    cbox_refs = [ctypes.byref(v) for v in cbox]
-    rgba = [ctypes.c_uint() for _ in range(4)]
-    rgba_refs = [ctypes.byref(v) for v in rgba]
-    rect = pr.FS_RECTF()
-    rect_ref = ctypes.byref(rect)
-    buf = ctypes.create_string_buffer(128)
-    flags = ctypes.byref(ctypes.c_int())
-    get_box, get_size, get_obj = pr.FPDFText_GetLooseCharBox, pr.FPDFText_GetFontSize, pr.FPDFText_GetTextObject
-    generated, void_p = pr.FPDFText_IsGenerated, ctypes.c_void_p
+    calls = _PdfiumCalls.get(pr)
     try:
         tp = textpage.raw
+        handle = ctypes.cast(tp, ctypes.c_void_p).value
         n = pr.FPDFText_CountChars(tp)
-        units = (ctypes.c_ushort * (n + 1))()
-        got = pr.FPDFText_GetText(tp, 0, n, units)
-        codes = list(units[: max(0, got - 1)])
-        if len(codes) != n:
-            codes = [pr.FPDFText_GetUnicode(tp, i) for i in range(n)]
-        for i, code in enumerate(codes):
-            if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code < 0xE000 or generated(tp, i) == 1:
-                if 0xD800 <= code < 0xE000:
-                    code = pr.FPDFText_GetUnicode(tp, i)
-                else:
-                    continue
-            ch = chr(code)
-            get_box(tp, i, rect_ref)
-            size = get_size(tp, i)
-            obj = get_obj(tp, i)
-            key = ctypes.cast(obj, void_p).value or 0
-            info = font_cache.get(key)
-            if info is None:
-                info = _pdfium_font_info(tp, i, obj, pr, buf, flags, rgba, rgba_refs)
-                font_cache[key] = info
-            name, bold, visible = info
-            x0, x1 = rect.left, rect.right
-            if x1 - x0 < 0.05:
-                pr.FPDFText_GetCharBox(tp, i, *cbox_refs)
-                x0, x1 = cbox[0].value, max(cbox[1].value, cbox[0].value + size * 0.5)
-            glyphs.append(Glyph(ch, x0, height - rect.top, x1, height - rect.bottom, size, name,
-                                bold, visible, ch.isspace()))
+        codes = _pdfium_codes(tp, n, pr)
+        rects = (ctypes.c_float * (4 * n + 4))()
+        base = ctypes.addressof(rects)
+        list(map(calls.loose_box, itertools.repeat(handle, n), range(n), range(base, base + 16 * n, 16)))
+        keep = _pdfium_kept(tp, codes, pr)
+        objects = [obj or 0 for obj in map(calls.text_object, itertools.repeat(handle, len(keep)), keep)]
+        fonts: dict[int, tuple[str, int]] = {}
+        styles = {obj: _pdfium_object_style(handle, i, obj, calls, fonts)
+                  for obj, i in dict(zip(objects, keep, strict=True)).items()}
+        box = np.frombuffer(rects, dtype=np.float32, count=4 * n).reshape(n, 4)[keep].astype(np.float64)
+        thin = np.flatnonzero(box[:, 2] - box[:, 0] < 0.05).tolist()
+        if thin:
+            _pdfium_widen(tp, [(keep[k], k, styles[objects[k]][0]) for k in thin], box, pr)
+        coords = np.stack([box[:, 0], height - box[:, 1], box[:, 2], height - box[:, 3]])
+        values, index = np.unique(coords, return_inverse=True)
+        shared = values.tolist()
+        x0s, tops, x1s, bottoms = ([shared[k] for k in row] for row in index.reshape(4, -1).tolist())
     finally:
         textpage.close()
-    raw = RawPage(number, width, height, glyphs)
+    chars = [chr(codes[i]) for i in keep]
+    glyphs = [Glyph(ch, x0, top, x1, bottom, *styles[obj], ch.isspace())
+              for ch, x0, top, x1, bottom, obj in zip(chars, x0s, tops, x1s, bottoms, objects, strict=True)]
+    raw = RawPage(number, width, height, glyphs, coords_shared=True)
     _pdfium_graphics(page, raw, pr)
     return raw
 
 
-def _pdfium_font_info(tp, i, obj, pr, buf, flags, rgba, rgba_refs) -> tuple[str, bool, bool]:
-    """Font name, boldness and visibility of the text object character `i` belongs to."""
-    pr.FPDFText_GetFontInfo(tp, i, buf, 128, flags)
-    name = buf.value.decode("utf-8", "replace")
-    weight = pr.FPDFText_GetFontWeight(tp, i)
-    mode = pr.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
+def _pdfium_kept(tp, codes: list[int], pr) -> list[int]:
+    """Indexes of drawn characters: not a placeholder code, not generated by pdfium.
+    A surrogate unit is read again as the whole character. Only the few codes that may
+    be either are looked at one by one."""
+    import numpy as np
+
+    array = np.asarray(codes, dtype=np.int64)
+    odd = (array < 0x21) | (array >= 0xFFFE) | ((array >= 0xD800) & (array < 0xE000))
+    if not odd.any():
+        return list(range(len(codes)))
+    dropped = set()
+    for i in np.flatnonzero(odd).tolist():
+        code = codes[i]
+        if 0xD800 <= code < 0xE000:
+            codes[i] = pr.FPDFText_GetUnicode(tp, i)
+        elif code in (0, 0xFFFE, 0xFFFF) or (code in WHITESPACE_CODES and pr.FPDFText_IsGenerated(tp, i) == 1):
+            dropped.add(i)
+    return [i for i in range(len(codes)) if i not in dropped]
+
+
+def _pdfium_object_style(h: int, i: int, obj: int, calls: _PdfiumCalls,
+                         fonts: dict) -> tuple[float, str, bool, bool]:
+    """Size, font name, boldness and visibility of character `i`'s text object (pdfium
+    reads a character's size and colour from its text object); name and weight are read
+    once per font."""
+    font = calls.font(obj) if obj else 0
+    face = fonts.get(font)
+    if face is None:
+        face = fonts[font] = _pdfium_face(h, i, calls)
+    return (calls.font_size(h, i), *_pdfium_style(h, i, obj, face, calls))
+
+
+def _pdfium_face(h: int, i: int, calls: _PdfiumCalls) -> tuple[str, int]:
+    """Base font name and weight of character `i`'s font."""
+    calls.font_info(h, i, ctypes.addressof(calls.name), 128, ctypes.addressof(calls.flags))
+    return calls.name.value.decode("utf-8", "replace"), calls.font_weight(h, i)
+
+
+def _pdfium_style(h: int, i: int, obj: int, face: tuple[str, int], calls: _PdfiumCalls) -> tuple[str, bool, bool]:
+    """Font name, boldness and visibility: invisible render modes, and white or fully
+    transparent fill unless the glyph is stroked."""
+    name, weight = face
+    mode = calls.render_mode(obj) if obj else 0
     visible = mode not in (3, 7)
-    has_fill = pr.FPDFText_GetFillColor(tp, i, *rgba_refs)
-    r, g, b, a = (v.value for v in rgba)
+    rgba = calls.rgba
+    rgba[:] = (0, 0, 0, 0)
+    has_fill = calls.fill(h, i, *calls.rgba_at)
+    r, g, b, a = rgba
     if has_fill and (min(r, g, b) >= 243 or a == 0):
         visible = visible and mode in (1, 2, 5, 6)
     bold = weight >= 600 or mode == 2 or bool(BOLD_NAME_RE.search(name))
     return name, bold, visible
+
+
+def _pdfium_widen(tp, thin: list[tuple[int, int, float]], box, pr) -> None:
+    """A loose box with no width (some fonts report none) takes the tight box's left edge
+    and at least half an em. `thin` holds (character index, row in `box`, font size)."""
+    cbox = [ctypes.c_double() for _ in range(4)]
+    refs = [ctypes.byref(v) for v in cbox]
+    for i, row, size in thin:
+        pr.FPDFText_GetCharBox(tp, i, *refs)
+        box[row, 0], box[row, 2] = cbox[0].value, max(cbox[1].value, cbox[0].value + size * 0.5)
 
 
 def _pdfium_graphics(page, raw: RawPage, pr) -> None:
@@ -266,8 +355,9 @@ def redecode_gbk(glyphs: list[Glyph]) -> tuple[list[Glyph], bool]:
     glyph spanning both half boxes. Returns the glyphs and whether anything changed.
     """
     real = [g for g in glyphs if not g.space]
-    high = sum(1 for g in real if LATIN1_HIGH.fullmatch(g.text))
-    if not real or high < max(4, 0.5 * len(real)) or any(CJK_RE.match(g.text) for g in real):
+    if not real or any(CJK_RE.match(g.text) for g in real):
+        return glyphs, False
+    if sum(1 for g in real if LATIN1_HIGH.fullmatch(g.text)) < max(4, 0.5 * len(real)):
         return glyphs, False
     out: list[Glyph] = []
     pending: Glyph | None = None
@@ -306,7 +396,10 @@ def _is_cid(g: Glyph) -> bool:
 
 def body_size(glyphs: list[Glyph]) -> float:
     """The most common character size (to 0.5 pt): the body text's size."""
-    sizes = Counter(round(g.size * 2) / 2 for g in glyphs if g.visible and g.size > 0)
+    exact = Counter(g.size for g in glyphs if g.visible and g.size > 0)
+    sizes: Counter[float] = Counter()
+    for size, count in exact.items():
+        sizes[round(size * 2) / 2] += count
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
@@ -322,9 +415,12 @@ def clean_glyphs(raw: RawPage) -> tuple[list[Glyph], float]:
     cids = {id(g) for g in glyphs if len(g.text) > 1 and _is_cid(g)}
     if cids:
         raw.flags.append(PageFlag.cid_placeholders)
-    size = body_size([g for g in glyphs if not g.space and id(g) not in cids])
+        size = body_size([g for g in glyphs if not g.space and id(g) not in cids])
+    else:
+        size = body_size([g for g in glyphs if not g.space])
+    tiny = size * TINY_GLYPH_RATIO
     for g in glyphs:
-        if g.space or id(g) in cids or g.size < size * TINY_GLYPH_RATIO:
+        if g.space or g.size < tiny or (cids and id(g) in cids):
             g.visible = False
         elif g.text in FULLWIDTH_SAFE:
             g.text = unicodedata.normalize("NFKC", g.text)
@@ -333,17 +429,33 @@ def clean_glyphs(raw: RawPage) -> tuple[list[Glyph], float]:
 
 def is_vertical(glyphs: list[Glyph]) -> bool:
     """Most consecutive glyphs step downwards in the same column: vertical writing."""
-    down = across = 0
-    for a, b in itertools.pairwise(glyphs):
-        dy, dx = b.top - a.top, b.x0 - a.x0
-        if abs(dx) < a.size * 0.3 and 0.5 * a.size < dy < 1.6 * a.size:
-            down += 1
-        elif abs(dy) < a.size * 0.3 and dx > 0:
-            across += 1
-    return down > 10 and down > 2 * across
+    import numpy as np
+
+    if len(glyphs) < 2:
+        return False
+    x0, top, size = np.array([(g.x0, g.top, g.size) for g in glyphs], dtype=np.float64).T
+    dy, dx, em = top[1:] - top[:-1], x0[1:] - x0[:-1], size[:-1]
+    down = (np.abs(dx) < em * 0.3) & (0.5 * em < dy) & (dy < 1.6 * em)
+    across = ~down & (np.abs(dy) < em * 0.3) & (dx > 0)
+    n_down, n_across = int(down.sum()), int(across.sum())
+    return n_down > 10 and n_down > 2 * n_across
 
 
 # --- lines ----------------------------------------------------------------------------
+
+
+GLYPH_BOX = operator.attrgetter("x0", "top", "x1", "bottom")
+
+
+def median(values: list[float]) -> float:
+    """`statistics.median` (the same value) without its overhead, for short lists."""
+    data = sorted(values)
+    n = len(data)
+    if not n:
+        raise statistics.StatisticsError("no median for empty data")
+    if n % 2:
+        return data[n // 2]
+    return (data[n // 2 - 1] + data[n // 2]) / 2
 
 
 @dataclass
@@ -381,20 +493,61 @@ def gap_after(last: Glyph, g: Glyph, gap_limit: float, size: float) -> tuple[flo
 
 
 def _joins(line: list[Glyph], g: Glyph, gap_limit: float) -> bool:
-    """Whether `g` continues `line` on the same baseline with no column-sized gap.
-
-    The gap is measured in ems of the smaller font: a body line next to a headline line
-    across a narrow gutter stays apart."""
+    """Whether `g` continues `line` on the same baseline with no column-sized gap; after a
+    space the last drawn glyph of the line is compared."""
     last = line[-1]
     if last.space and not g.space:
         last = next((x for x in reversed(line[-4:]) if not x.space), last)
+    return _pair_joins(last, g, gap_limit)
+
+
+def _pair_joins(last: Glyph, g: Glyph, gap_limit: float) -> bool:
+    """Whether `g` continues a line ending in `last`.
+
+    The gap is measured in ems of the smaller font: a body line next to a headline line
+    across a narrow gutter stays apart."""
     size = max(last.size, g.size, 1.0)
     if last.space or g.space:
-        dy_ok = abs(last.bottom - g.bottom) < 0.6 * size
-    else:
-        dy_ok = abs((last.top + last.bottom) / 2 - (g.top + g.bottom) / 2) < 0.35 * size
+        if not abs(last.bottom - g.bottom) < 0.6 * size:
+            return False
+    elif not abs((last.top + last.bottom) / 2 - (g.top + g.bottom) / 2) < 0.35 * size:
+        return False
     gap, limit = gap_after(last, g, gap_limit, max(min(last.size, g.size), 1.0))
-    return dy_ok and -0.6 * size < gap < limit
+    return -0.6 * size < gap < limit
+
+
+def _run_starts(glyphs: list[Glyph], gap_limit: float) -> list[bool]:
+    """For each glyph in stream order, whether it starts a new run (does not continue the
+    glyph before it): `_pair_joins` over all neighbour pairs at once with numpy, the same
+    arithmetic element by element; where a drawn glyph follows a space, `_joins` looks
+    back into the run, so those few are decided one by one, in order."""
+    import numpy as np
+
+    n = len(glyphs)
+    if n < 2:
+        return [True] * n
+    x0, x1, top, bottom, size = np.array([(g.x0, g.x1, g.top, g.bottom, g.size) for g in glyphs],
+                                         dtype=np.float64).T
+    space = np.array([g.space for g in glyphs], dtype=bool)
+    punct = np.array([g.text in CLOSING_PUNCT for g in glyphs], dtype=bool)
+    big = np.maximum(np.maximum(size[:-1], size[1:]), 1.0)
+    small = np.maximum(np.minimum(size[:-1], size[1:]), 1.0)
+    mid = (top + bottom) / 2
+    dy_ok = np.where(space[:-1] | space[1:], np.abs(bottom[:-1] - bottom[1:]) < 0.6 * big,
+                     np.abs(mid[:-1] - mid[1:]) < 0.35 * big)
+    end = np.where(punct, np.minimum(x1, x0 + 0.5 * size), x1)[:-1]
+    gap = x0[1:] - end
+    limit = np.where(punct[:-1], PUNCT_GAP * small, gap_limit * small)
+    joins = dy_ok & (-0.6 * big < gap) & (gap < limit)
+    starts = [True, *(~joins).tolist()]
+    for i in (np.flatnonzero(space[:-1] & ~space[1:]) + 1).tolist():
+        begin = max(0, i - 4)
+        for k in range(i - 1, begin, -1):
+            if starts[k]:
+                begin = k
+                break
+        starts[i] = not _joins(glyphs[begin:i], glyphs[i], gap_limit)
+    return starts
 
 
 def build_lines(glyphs: list[Glyph], gap_limit: float = 0.45) -> list[Fragment]:
@@ -404,20 +557,17 @@ def build_lines(glyphs: list[Glyph], gap_limit: float = 0.45) -> list[Fragment]:
     (down to about two thirds of the body size) still separate columns; spaces and hidden
     glyphs bridge the gaps they fill and are dropped afterwards.
     """
-    runs: list[list[Glyph]] = []
-    for g in glyphs:
-        if runs and _joins(runs[-1], g, gap_limit):
-            runs[-1].append(g)
-        else:
-            runs.append([g])
+    bounds = [i for i, start in enumerate(_run_starts(glyphs, gap_limit)) if start]
+    runs = [glyphs[a:b] for a, b in itertools.pairwise([*bounds, len(glyphs)])]
     runs = [r for r in runs if any(g.visible for g in r)]
     runs.sort(key=lambda r: (round((r[0].top + r[0].bottom) / 2), r[0].x0))
     merged: list[list[Glyph]] = []
     rightmost: list[Glyph] = []
+    by_x1, by_x0 = operator.attrgetter("x1"), operator.attrgetter("x0")
     for run in runs:
-        end = max(run, key=lambda x: x.x1)
+        end = max(run, key=by_x1)
         for k in range(len(merged) - 1, max(-1, len(merged) - 9), -1):
-            if _joins([rightmost[k]], run[0], gap_limit):
+            if _pair_joins(rightmost[k], run[0], gap_limit):
                 merged[k].extend(run)
                 if end.x1 > rightmost[k].x1:
                     rightmost[k] = end
@@ -428,7 +578,7 @@ def build_lines(glyphs: list[Glyph], gap_limit: float = 0.45) -> list[Fragment]:
     for run in runs:
         for a, b in itertools.pairwise(run):
             b.space_before = a.space and b.visible and not b.space
-    return [Fragment(sorted((g for g in r if g.visible), key=lambda g: g.x0)) for r in merged]
+    return [Fragment(sorted([g for g in r if g.visible], key=by_x0)) for r in merged]
 
 
 def fragment_text(frag: Fragment) -> tuple[str, list[tuple[float, float, float, float]]]:
@@ -441,16 +591,23 @@ def fragment_text(frag: Fragment) -> tuple[str, list[tuple[float, float, float, 
     """
     glyphs = frag.glyphs
     gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(glyphs)]
-    usual = statistics.median(gaps) if gaps else 0.0
+    usual = median(gaps) if gaps else 0.0
     drawn = sum(g.space_before for g in glyphs) <= len(glyphs) / 3
+    spaced = [i for i, (gap, g) in enumerate(zip(gaps, glyphs[1:], strict=True), 1)
+              if (gap > usual + SPACE_RATIO * g.size or (drawn and g.space_before))
+              and not (glyphs[i - 1].text[-1:].isdigit() or g.text[:1].isdigit())]
+    texts = [g.text for g in glyphs]
+    text = "".join(texts)
+    if not spaced and len(text) == len(glyphs) and all(texts):
+        return text, list(map(GLYPH_BOX, glyphs))
+    spaced_at = set(spaced)
     chars: list[str] = []
     boxes: list[tuple[float, float, float, float]] = []
     for i, g in enumerate(glyphs):
-        if i and (gaps[i - 1] > usual + SPACE_RATIO * g.size or (drawn and g.space_before)):
+        if i in spaced_at:
             prev = glyphs[i - 1]
-            if not (prev.text[-1:].isdigit() or g.text[:1].isdigit()):
-                chars.append(" ")
-                boxes.append((prev.x1, prev.top, g.x0, prev.bottom))
+            chars.append(" ")
+            boxes.append((prev.x1, prev.top, g.x0, prev.bottom))
         for ch in g.text:
             chars.append(ch)
             boxes.append((g.x0, g.top, g.x1, g.bottom))
@@ -466,11 +623,12 @@ def to_line(frag: Fragment, number: int) -> Line | None:
     text, boxes = fragment_text(frag)
     if not text.strip() or is_dash_rule(text):
         return None
-    sizes = [g.size for g in frag.glyphs]
-    bold = sum(g.bold for g in frag.glyphs) > len(frag.glyphs) / 2
+    glyphs = frag.glyphs
+    bold = sum(g.bold for g in glyphs) > len(glyphs) / 2
     line = Line(
-        text=text, page=number, bbox=(frag.x0, frag.top, frag.x1, frag.bottom),
-        size=round(statistics.median(sizes), 2), bold=bold,
+        text=text, page=number,
+        bbox=(glyphs[0].x0, min([g.top for g in glyphs]), glyphs[-1].x1, max([g.bottom for g in glyphs])),
+        size=round(median([g.size for g in glyphs]), 2), bold=bold,
     )
     line.char_boxes = boxes
     return line
@@ -491,7 +649,8 @@ def share_coordinates(glyphs: list[Glyph]) -> None:
 def page_from_raw(raw: RawPage) -> tuple[Page, float]:
     """Clean a backend page, flag what cannot be trusted, and build its lines."""
     glyphs, size = clean_glyphs(raw)
-    share_coordinates(glyphs)
+    if not raw.coords_shared:
+        share_coordinates(glyphs)
     flags = list(dict.fromkeys(raw.flags))
     if not any(g.visible for g in glyphs):
         flags.append(PageFlag.needs_ocr if raw.images else PageFlag.empty)

@@ -15,6 +15,7 @@ from extract.pdf import (
     fragment_text,
     is_dash_rule,
     page_from_raw,
+    pdfium_pages,
     read_pdf,
     redecode_gbk,
 )
@@ -105,3 +106,52 @@ def test_white_and_invisible_text_does_not_leak(tmp_path: Path):
         text = "".join(ln.text for ln in doc.pages[0].lines)
         assert "持证社工" in text and "隐藏" not in text, backend
     assert read_pdf(path, "x").kind == DocumentKind.pdf
+
+
+def per_character_glyphs(path: Path) -> list[list[tuple]]:
+    """Each page's drawn characters read one pypdfium2 call at a time: the reference for the
+    batched reader (text, loose box in top-left coordinates, font size)."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pr
+
+    pages = []
+    doc = pdfium.PdfDocument(str(path))
+    for page in doc:
+        height = page.get_size()[1]
+        textpage = page.get_textpage()
+        rect = pr.FS_RECTF()
+        out = []
+        for i in range(textpage.count_chars()):
+            code = pr.FPDFText_GetUnicode(textpage.raw, i)
+            if code in (0, 0xFFFE, 0xFFFF) or pr.FPDFText_IsGenerated(textpage.raw, i) == 1:
+                continue
+            pr.FPDFText_GetLooseCharBox(textpage.raw, i, ctypes.byref(rect))
+            out.append((chr(code), rect.left, height - rect.top, rect.right, height - rect.bottom,
+                        pr.FPDFText_GetFontSize(textpage.raw, i)))
+        textpage.close()
+        page.close()
+        pages.append(out)
+    doc.close()
+    return pages
+
+
+def test_batched_pdfium_glyphs_equal_per_character_calls(tmp_path: Path):
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    mixed = tmp_path / "mixed.pdf"
+    c = canvas.Canvas(str(mixed), pagesize=(400, 300))
+    c.showPage()
+    c.setFont("Helvetica", 11)
+    c.drawString(20, 250, "Hello   world, 2024-05 spaced")
+    c.setFont("STSong-Light", 16)
+    c.drawString(20, 200, "社会工作 １２３％ 共185人")
+    c.showPage()
+    c.save()
+    generated = sorted((Path(__file__).parent.parent / "corpus" / "pdf").glob("cols4_*.pdf"))
+    for path in [mixed, *generated]:
+        batched = [[(g.text, g.x0, g.top, g.x1, g.bottom, g.size) for g in raw.glyphs]
+                   for raw in pdfium_pages(path)]
+        reference = per_character_glyphs(path)
+        assert batched == reference, path.name
+        assert sum(map(len, batched)) > 20
