@@ -26,7 +26,7 @@ def dump(path) -> list[str]:
 def test_ingesting_the_corpus_twice_changes_nothing(tmp_path):
     db = tmp_path / "b.db"
     texts = tmp_path / "texts"
-    shutil.copytree(CORPUS, texts, ignore=shutil.ignore_patterns("pdf", "heldout", "final"))
+    shutil.copytree(CORPUS, texts, ignore=shutil.ignore_patterns("pdf", "heldout", "final", "blind"))
     first = runner.invoke(app, ["ingest", str(texts), "--db", str(db)])
     assert first.exit_code == 0, first.output
     assert "new" in first.output
