@@ -18,7 +18,8 @@ from schemas import Article, Figure
 
 SUFFIXES = (".txt", ".md", ".pdf")
 COUNTS = ("documents", "gold", "extracted", "matched", "approx_ok", "metric_ok", "parts_gold",
-          "parts_ok")
+          "parts_ok", "articles_gold", "articles_found", "headline_ok", "outlet_ok", "region_ok",
+          "orgs_gold", "orgs_extracted", "orgs_ok", "fig_region_gold", "fig_region_ok")
 
 
 @dataclass
@@ -31,6 +32,16 @@ class EvalReport:
     metric_ok: int = 0
     parts_gold: int = 0
     parts_ok: int = 0
+    articles_gold: int = 0
+    articles_found: int = 0
+    headline_ok: int = 0
+    outlet_ok: int = 0
+    region_ok: int = 0
+    orgs_gold: int = 0
+    orgs_extracted: int = 0
+    orgs_ok: int = 0
+    fig_region_gold: int = 0
+    fig_region_ok: int = 0
     misses: list[str] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
@@ -59,6 +70,11 @@ class EvalReport:
     @property
     def part_of_recall(self) -> float:
         return self.parts_ok / self.parts_gold if self.parts_gold else 1.0
+
+
+    def ratio(self, ok: str, of: str) -> float:
+        total = getattr(self, of)
+        return getattr(self, ok) / total if total else 1.0
 
 
 def combine(reports: list[EvalReport]) -> EvalReport:
@@ -182,9 +198,31 @@ def score_article(report: EvalReport, where: str, facts: list[dict],
                                            figure.quote))
 
 
+def score_places(report: EvalReport, gold: dict, article: Article | None, facts) -> None:
+    """Article-level fields: found at all, headline, source outlet, region, organisations;
+    and the region of each matched figure whose gold names one."""
+    report.articles_gold += 1
+    report.orgs_gold += len(gold.get("organizations", []))
+    if article is None:
+        return
+    report.articles_found += 1
+    report.headline_ok += _squash(article.headline) == _squash(gold.get("headline"))
+    report.outlet_ok += (article.source_outlet or None) == (gold.get("source_outlet") or None)
+    report.region_ok += (facts.region.code if facts.region else None) == gold.get("region_code")
+    found = {o.full_name for o in facts.organizations}
+    report.orgs_extracted += len(found)
+    report.orgs_ok += len(found & set(gold.get("organizations", [])))
+    matches = match_figures(gold.get("facts", []), facts.figures)
+    for fact, fi in zip(gold.get("facts", []), matches, strict=True):
+        if "region_code" in fact and fi is not None:
+            report.fig_region_gold += 1
+            region = facts.figures[fi].region
+            report.fig_region_ok += (region.code if region else None) == fact["region_code"]
+
+
 def evaluate(gold_dir: Path, corpus_dir: Path) -> EvalReport:
     """Score the extractor on every gold file that has its corpus file."""
-    from extract.facts import extract_figures
+    from extract.pipeline import analyse
 
     report = EvalReport()
     for gold_path in sorted(Path(gold_dir).glob("*.json")):
@@ -198,13 +236,15 @@ def evaluate(gold_dir: Path, corpus_dir: Path) -> EvalReport:
         report.documents += 1
         paired = pair_articles(gold["articles"], articles)
         for n, (gold_article, article) in enumerate(zip(gold["articles"], paired, strict=True)):
-            figures = extract_figures(article, published) if article else []
-            score_article(report, f"{gold_path.stem}#{n}", gold_article.get("facts", []), figures)
+            facts = analyse(article, published) if article else None
+            score_article(report, f"{gold_path.stem}#{n}", gold_article.get("facts", []),
+                          facts.figures if facts else [])
+            score_places(report, gold_article, article, facts)
         chosen = {id(a) for a in paired if a is not None}
         for article in articles:
             if id(article) not in chosen:
                 score_article(report, f"{gold_path.stem}#unpaired{article.seq}", [],
-                              extract_figures(article, published))
+                              analyse(article, published).figures)
     return report
 
 
@@ -217,6 +257,14 @@ def format_report(report: EvalReport, limit: int = 40) -> str:
         f"F1 {report.f1:.3f}",
         f"approx accuracy {report.approx_accuracy:.3f}  metric accuracy "
         f"{report.metric_accuracy:.3f}  part-of recall {report.part_of_recall:.3f}",
+        f"articles  found {report.articles_found}/{report.articles_gold}  headline "
+        f"{report.ratio('headline_ok', 'articles_gold'):.3f}  source outlet "
+        f"{report.ratio('outlet_ok', 'articles_gold'):.3f}  region "
+        f"{report.ratio('region_ok', 'articles_gold'):.3f}",
+        f"figure region accuracy {report.ratio('fig_region_ok', 'fig_region_gold'):.3f} "
+        f"({report.fig_region_gold} with a gold region)  organisations precision "
+        f"{report.ratio('orgs_ok', 'orgs_extracted'):.3f}  recall "
+        f"{report.ratio('orgs_ok', 'orgs_gold'):.3f}",
     ]
     for title, items in (("misses", report.misses), ("extras", report.extras),
                          ("wrong attributes", report.wrong)):
