@@ -502,10 +502,12 @@ def queue_rows(db: sqlite_utils.Database, filters: dict) -> tuple[list[dict], st
     sql = (
         "SELECT f.fact_id, f.article_id, f.idx, f.metric, f.subject, f.value, f.value_max, f.unit,"
         " f.approx, f.time_text, f.quote, COALESCE(f.region_name, a.region_name) AS region_name,"
-        " a.headline, a.source_outlet, a.document_id, a.seq, v.action AS action,"
+        " a.headline, a.source_outlet, a.document_id, a.seq, a.region_name AS article_region,"
+        " d.path AS document_path, v.action AS action,"
         " EXISTS (SELECT 1 FROM check_figures cf JOIN checks c ON c.check_id = cf.check_id"
         "   WHERE cf.fact_id = f.fact_id AND c.verdict = 'inconsistent') AS flagged"
         " FROM figures f JOIN articles a ON a.article_id = f.article_id"
+        " JOIN documents d ON d.document_id = a.document_id"
         f" LEFT JOIN ({store.CURRENT_REVIEWS_SQL}) v ON v.fact_id = f.fact_id"
         f" WHERE {' AND '.join(where)}"
         " ORDER BY flagged DESC, (v.action IS NULL) DESC, a.document_id, a.seq, f.idx"
@@ -533,7 +535,8 @@ def article_summaries(rows: list[dict]) -> list[dict]:
                 "article_id": r["article_id"],
                 "headline": r["headline"],
                 "source_outlet": r["source_outlet"],
-                "region_name": r["region_name"],
+                "region_name": r["article_region"],
+                "document": Path(r["document_path"]).name,
                 "figures": 0,
                 "unreviewed": 0,
                 "flagged": 0,
