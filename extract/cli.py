@@ -108,6 +108,12 @@ def _print_summary(results, checks, db: Path) -> None:
     flagged = [r for r in results if r.flags]
     for r in flagged:
         console.print(f"[yellow]page flags[/yellow] {r.path}: {', '.join(r.flags)}")
+    if any("needs_ocr" in r.flags for r in flagged):
+        from extract.ocr import unavailable_reason
+
+        reason = unavailable_reason()
+        if reason:
+            console.print(f"[yellow]scanned pages were not read:[/yellow] {reason}")
     for r in results:
         if r.status == "failed":
             console.print(f"[red]failed[/red] {r.error}")

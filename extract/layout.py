@@ -4,14 +4,19 @@ Thresholds are tied to the page's body size (most common character size) and its
 line pitch, never to points: print pages share a baseline grid across columns, so ordinary
 line gaps must not cut, while the gap after an article, a headline or a boxed lead does.
 
-1. page header / footer: lines above the top rule / below the bottom rule (kind noise);
-2. headlines by size; each headline claims the columns directly under it up to the text
-   that runs past it on either side (this is what makes spanning headlines and inverted-L
-   articles work);
-3. every other line goes to the nearest headline above it whose columns it lies in;
+1. page header / footer: lines above the top rule / below the bottom rule, and continuation
+   notes (`（下转第3版）`), are noise;
+2. headlines by size relative to the body size around them (a main story may be set larger),
+   or bold section-size lines where a new story starts (under a rule, a wide gap or nothing);
+   a smaller line stacked on a headline is its kicker (引题) or subtitle (副题); each headline
+   claims the columns directly under it up to the text that runs past it on either side
+   (this is what makes spanning headlines and inverted-L articles work);
+3. every other line goes to the nearest headline above it whose columns it lies in; a framed
+   title with no sentence under it is an advertisement (noise);
 4. inside an article, recursive XY-cut on whitespace gives column pieces in reading order;
-   pieces split into blocks by size, frames, indents and short last lines; a paragraph that
-   runs on into the next column is joined back.
+   pieces split into blocks by size (against the article's own body size), frames, indents
+   and short last lines; a paragraph that runs on into the next column is joined back; the
+   frame an article opens with is its lead, other frames are sidebars read after the story.
 """
 
 from __future__ import annotations
@@ -33,6 +38,28 @@ RULE_MIN_WIDTH = 0.6
 INDENT_CHARS = 0.8
 SHORT_LINE_CHARS = 1.2
 BAND_PITCHES = 3.0
+LOCAL_PITCHES = 8.0
+"""Lines this many pitches above or below a title candidate, in its columns, give its local
+body size (a page may set its main story larger than the rest)."""
+SEPARATED_PITCHES = 2.5
+"""Whitespace above a line, in pitches, that ends the story above it as a rule would."""
+PLAIN_HEAD_RATIO = 1.25
+"""A separated line this much larger than its body is a headline even when not bold."""
+TITLE_GAP = 0.9
+"""Gap, in the smaller line's size, between a kicker or subtitle and its headline."""
+SENTENCE_END = re.compile(r"[。！？!?]")
+CONTINUED_RE = re.compile(
+    r"[（(]\s*(?:下转|上接|接上|转|接|续)\s*(?:第\s*)?[A-Za-z]?[\d一二三四五六七八九十]{1,3}\s*版"
+    r"[^（）()]{0,8}[）)]\s*$"
+)
+"""`（下转第3版）`, `（上接第1版）`, `(转A2版)`: where a story continues; page furniture."""
+REPORTER_ROLE = r"(?:本报|本刊|新华社|人民网|中新网)?(?:特约|见习|实习|首席)?(?:记者|通讯员|实习生|评论员)"
+PERSON = r"[\u4e00-\u9fff·]{2,4}"
+BYLINE_RE = re.compile(
+    rf"^[（(]?\s*(?:{REPORTER_ROLE}|文\s*[/／]|作者\s*[：:])\s*{PERSON}"
+    rf"(?:[\s\u3000、，,]+(?:{REPORTER_ROLE}\s*)?{PERSON})*\s*[）)]?$"
+)
+"""A byline line under a headline: `本报记者 张三`, `本报通讯员 李四 王五`, `文/张三`."""
 SOURCE_RE = re.compile(r"^[（(](?:据|来源[：:]|稿件来源[：:]|转自)[^（）()]{2,40}[）)]$")
 LATIN_RE = re.compile(r"[A-Za-z]")
 HANGING = set("，。、；：？！）”’」』》〉")
@@ -146,12 +173,30 @@ def _split(lines: list[Line], lo: int, hi: int, threshold: float, m: Metrics) ->
     return groups
 
 
+def side_by_side(groups: list[list[Line]]) -> list[list[Line]]:
+    """Column pieces that share no height are not columns but one piece (a paragraph's short
+    last line left of the next paragraph's indented first line): they are merged back."""
+    merged = [groups[0]]
+    spans = [(min(ln.bbox[1] for ln in groups[0]), max(ln.bbox[3] for ln in groups[0]))]
+    for group in groups[1:]:
+        span = (min(ln.bbox[1] for ln in group), max(ln.bbox[3] for ln in group))
+        if overlap(*spans[-1], *span) > 0:
+            merged.append(group)
+            spans.append(span)
+        else:
+            merged[-1] = merged[-1] + group
+            spans[-1] = (min(spans[-1][0], span[0]), max(spans[-1][1], span[1]))
+    return merged
+
+
 def xy_cut(lines: list[Line], m: Metrics) -> list[list[Line]]:
     """Recursive XY-cut: horizontal strips first, then columns; leaves in reading order."""
     if len(lines) <= 1:
         return [lines] if lines else []
     for lo, hi, threshold in ((1, 3, m.cut_y), (0, 2, m.cut_x)):
         groups = _split(lines, lo, hi, threshold, m)
+        if lo == 0 and len(groups) > 1:
+            groups = side_by_side(groups)
         if len(groups) > 1:
             return [leaf for g in groups for leaf in xy_cut(g, m)]
     return [sorted(lines, key=lambda ln: (ln.bbox[1], ln.bbox[0]))]
@@ -178,24 +223,143 @@ def split_header_footer(lines: list[Line], page: Page, rules: list[BBox]) -> tup
     return content, noise
 
 
-def is_headline_line(ln: Line, m: Metrics) -> bool:
-    return (ln.size or 0) >= HEADLINE_RATIO * m.body
+def split_continuations(lines: list[Line]) -> tuple[list[Line], list[Line]]:
+    """Continuation notes (`（下转第3版）`) are page furniture: a line that is only one is
+    noise, one that ends a text line is cut off it."""
+    kept, noise = [], []
+    for ln in lines:
+        match = CONTINUED_RE.search(ln.text)
+        if match is None:
+            kept.append(ln)
+        elif not ln.text[: match.start()].strip():
+            noise.append(ln)
+        else:
+            kept.append(cut_line(ln, len(ln.text[: match.start()].rstrip())))
+    return kept, noise
 
 
-def headline_groups(lines: list[Line], m: Metrics) -> list[list[Line]]:
-    """Consecutive headline-size lines stacked closely form one headline."""
-    heads = sorted((ln for ln in lines if is_headline_line(ln, m)), key=lambda ln: ln.bbox[1])
-    groups: list[list[Line]] = []
+def cut_line(ln: Line, end: int) -> Line:
+    """The line's first `end` characters, with their boxes and the box around them."""
+    boxes = ln.char_boxes[:end] if ln.char_boxes else None
+    bbox = (ln.bbox[0], ln.bbox[1], max(b[2] for b in boxes), ln.bbox[3]) if boxes else ln.bbox
+    cut = ln.model_copy(update={"text": ln.text[:end], "bbox": bbox})
+    cut.char_boxes = boxes
+    return cut
+
+
+def local_body(ln: Line, lines: list[Line], m: Metrics) -> float:
+    """The most common size, by characters, of the smaller lines in the line's columns within
+    `LOCAL_PITCHES` above and below it: the body size of the story it belongs to."""
+    x0, top, x1, bottom = ln.bbox
+    reach = LOCAL_PITCHES * m.pitch
+    limit = 0.95 * (ln.size or m.body)
+    weights: dict[float, int] = {}
+    for other in lines:
+        b = other.bbox
+        if (other.size and other.size < limit and b[2] > x0 and b[0] < x1
+                and top - reach < b[1] and b[3] < bottom + reach):
+            key = round(other.size * 2) / 2
+            weights[key] = weights.get(key, 0) + len(other.text)
+    return max(weights, key=weights.get) if weights else m.body
+
+
+def separated_above(ln: Line, lines: list[Line], rules: list[BBox], m: Metrics) -> bool:
+    """Nothing above the line in its columns, or a rule or a story-sized gap between it and
+    the nearest line above: where a new story starts."""
+    x0, top, x1, _ = ln.bbox
+    touch = 0.3 * (ln.size or m.body)
+    above = [o.bbox for o in lines
+             if o is not ln and o.bbox[3] <= top + touch and o.bbox[1] < top and overlap(o.bbox[0], o.bbox[2], x0, x1) > 0]
+    if not above:
+        return True
+    floor = max(b[3] for b in above)
+    if top - floor >= SEPARATED_PITCHES * m.pitch:
+        return True
+    return any(floor - 1 <= (r[1] + r[3]) / 2 <= top + 1 and overlap(r[0], r[2], x0, x1) > 0
+               for r in rules if r[2] - r[0] >= r[3] - r[1])
+
+
+def is_headline_line(ln: Line, lines: list[Line], rules: list[BBox], m: Metrics) -> bool:
+    """Headline size relative to the story's own body; or, when a new story starts at the
+    line, a bold (or clearly larger) line of section size."""
+    size = ln.size or 0
+    if size < SECTION_RATIO * m.body:
+        return False
+    body = local_body(ln, lines, m)
+    if size >= HEADLINE_RATIO * body:
+        return True
+    if size < SECTION_RATIO * body or SENTENCE_END.search(ln.text):
+        return False
+    return (ln.bold or size >= PLAIN_HEAD_RATIO * body) and separated_above(ln, lines, rules, m)
+
+
+@dataclass
+class Title:
+    """A headline's lines: the main title, and the kicker (引题) above and subtitle (副题) below."""
+
+    main: list[Line]
+    kicker: list[Line] = field(default_factory=list)
+    subtitle: list[Line] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[Line]:
+        return [*self.kicker, *self.main, *self.subtitle]
+
+
+def stacked(upper: Line, lower: Line, gap: float, touch: float = 0.0) -> bool:
+    """`lower` sits right under `upper` (less than `gap` between them, boxes overlapping by
+    at most `touch`) and shares its x-range."""
+    return (-touch <= lower.bbox[1] - upper.bbox[3] < gap
+            and overlap(lower.bbox[0], lower.bbox[2], upper.bbox[0], upper.bbox[2]) > 0)
+
+
+def headline_groups(lines: list[Line], m: Metrics, rules: list[BBox] = ()) -> list[Title]:
+    """Headline lines stacked closely form one title; within it the largest lines are the
+    main title, smaller ones above it the kicker and below it the subtitle. Short section-size
+    lines stacked right on a title, centred over it or opening with a dash, join it too."""
+    heads = sorted((ln for ln in lines if is_headline_line(ln, lines, rules, m)), key=lambda ln: ln.bbox[1])
+    stacks: list[list[Line]] = []
     for ln in heads:
-        for g in groups:
-            last = g[-1]
-            if (0 <= ln.bbox[1] - last.bbox[3] < 0.8 * (ln.size or m.body)
-                    and overlap(ln.bbox[0], ln.bbox[2], last.bbox[0], last.bbox[2]) > 0):
+        for g in stacks:
+            if stacked(g[-1], ln, 0.8 * (ln.size or m.body)):
                 g.append(ln)
                 break
         else:
-            groups.append([ln])
-    return groups
+            stacks.append([ln])
+    titled = {id(ln) for ln in heads}
+    extras = [ln for ln in lines if id(ln) not in titled and is_title_extra(ln, m)]
+    titles = []
+    for g in stacks:
+        for ln in extras:
+            gap = TITLE_GAP * (ln.size or m.body)
+            touch = 0.3 * max(ln.size or m.body, *(t.size or m.body for t in g))
+            if id(ln) not in titled and (stacked(ln, g[0], gap, touch) or stacked(g[-1], ln, gap, touch)) \
+                    and (ln.text.startswith(("——", "—", "--")) or centred_on(ln, g)):
+                titled.add(id(ln))
+                g.append(ln)
+                g.sort(key=lambda ln: ln.bbox[1])
+        titles.append(split_title(g))
+    return titles
+
+
+def is_title_extra(ln: Line, m: Metrics) -> bool:
+    """A short line larger than the body with no sentence end: maybe a kicker or subtitle."""
+    return (ln.size or 0) >= SECTION_RATIO * m.body and not SENTENCE_END.search(ln.text) and len(ln.text) <= 40
+
+
+def centred_on(ln: Line, group: list[Line]) -> bool:
+    """Centred on the title lines and narrower than them (a full-width line is text)."""
+    box = union([g.bbox for g in group])
+    x0, _, x1, _ = ln.bbox
+    return abs((x0 + x1) - (box[0] + box[2])) / 2 < (ln.size or 10) and x1 - x0 < 0.9 * (box[2] - box[0])
+
+
+def split_title(lines: list[Line]) -> Title:
+    """Main title = the lines of the largest size; those above it kicker, below subtitle."""
+    top_size = max(ln.size or 0 for ln in lines)
+    main = [i for i, ln in enumerate(lines) if (ln.size or 0) >= 0.9 * top_size]
+    first, last = main[0], main[-1]
+    return Title(lines[first:last + 1], lines[:first], lines[last + 1:])
 
 
 def headline_extent(head: BBox, others: list[Line], m: Metrics) -> tuple[float, float]:
@@ -205,12 +369,25 @@ def headline_extent(head: BBox, others: list[Line], m: Metrics) -> tuple[float, 
              if overlap(ln.bbox[1], ln.bbox[3], top, bottom) > 0.3 * (ln.bbox[3] - ln.bbox[1])]
     left = max((w[2] for w in walls if w[2] <= x0 + 1), default=-1e9)
     right = min((w[0] for w in walls if w[0] >= x1 - 1), default=1e9)
-    band = [ln.bbox for ln in others
-            if bottom - 1 <= ln.bbox[1] <= bottom + BAND_PITCHES * m.pitch
-            and ln.bbox[0] >= left - 1 and ln.bbox[2] <= right + 1]
+    band = band_under(bottom, others, left, right, m)
+    if band and all(x0 - 1 <= b[0] and b[2] <= x1 + 1 for b in band):
+        band += band_under(max(b[3] for b in band), others, left, right, m)
+    if not band:
+        below = [ln.bbox[1] for ln in others if ln.bbox[1] >= bottom - 1 and overlap(ln.bbox[0], ln.bbox[2], x0, x1) > 0]
+        if below:
+            band = band_under(min(below), others, left, right, m)
     if not band:
         return x0, x1
     return min(x0, *(b[0] for b in band)), max(x1, *(b[2] for b in band))
+
+
+def band_under(bottom: float, others: list[Line], left: float, right: float, m: Metrics) -> list[BBox]:
+    """Boxes of the lines starting within `BAND_PITCHES` under `bottom`, between the walls.
+    When all of them sit inside the headline's width (a byline), the caller looks once more
+    under them for the columns."""
+    return [ln.bbox for ln in others
+            if bottom - 1 <= ln.bbox[1] <= bottom + BAND_PITCHES * m.pitch
+            and ln.bbox[0] >= left - 1 and ln.bbox[2] <= right + 1]
 
 
 def assign_lines(lines: list[Line], heads: list[list[Line]], m: Metrics) -> tuple[list[list[Line]], list[Line]]:
@@ -276,7 +453,10 @@ def leaf_chunks(leaf: list[Line], m: Metrics, g: Graphics) -> list[Chunk]:
     return chunks
 
 
-def classify(chunk: Chunk, m: Metrics, g: Graphics) -> BlockKind:
+def classify(chunk: Chunk, m: Metrics, g: Graphics, lead_frame: int = -1) -> BlockKind:
+    """The chunk's kind by size, pattern and geometry. Text in the frame of `lead_frame` (the
+    box the article opens with) is its lead; in any other frame it is a sidebar's heading or
+    text (`知识链接`), told apart as section and body."""
     text = "".join(ln.text for ln in chunk.lines)
     first = chunk.lines[0]
     cls = size_class(first, m)
@@ -284,13 +464,18 @@ def classify(chunk: Chunk, m: Metrics, g: Graphics) -> BlockKind:
         return BlockKind.headline
     if SOURCE_RE.match(text):
         return BlockKind.source
+    if len(chunk.lines) <= 2 and BYLINE_RE.match(text):
+        return BlockKind.byline
     x0, top, x1, _ = chunk.bbox
     for im in g.images:
         if 0 <= top - im[3] <= CAPTION_GAP_PITCHES * m.pitch and overlap(x0, x1, im[0], im[2]) > 0:
             return BlockKind.caption
-    if frame_of(first, g.frames) >= 0:
+    frame = frame_of(first, g.frames) if g.frames else -1
+    if frame >= 0 and frame == lead_frame:
         return BlockKind.lead
     if cls == "section" or (first.bold and len(text) <= 24 and not text.endswith("。")):
+        return BlockKind.section
+    if frame >= 0 and len(text) <= 24 and not SENTENCE_END.search(text):
         return BlockKind.section
     return BlockKind.body
 
@@ -353,21 +538,60 @@ def chunk_block(chunk: Chunk, page: int) -> Block:
     return block
 
 
+def article_metrics(lines: list[Line], m: Metrics) -> Metrics:
+    """The page's metrics, or the article's own where its body is set in another size."""
+    body = body_size_of(lines)
+    if abs(body - m.body) < 0.25 * SECTION_RATIO:
+        return m
+    own = measure(lines, body)
+    own.core_rights = m.core_rights
+    return own
+
+
 def article_chunks(lines: list[Line], m: Metrics, g: Graphics) -> list[Chunk]:
-    """An article's lines in reading order as classified chunks, continued paragraphs joined."""
+    """An article's lines in reading order as classified chunks, continued paragraphs joined.
+
+    Sizes are judged against the article's own body size. A frame the article opens with
+    holds its lead; other frames are sidebars, read after the story (a paragraph running on
+    past a sidebar is joined across it)."""
+    m = article_metrics(lines, m) if lines else m
     chunks: list[Chunk] = []
+    aside: list[Chunk] = []
+    lead_frame: int | None = None
     for leaf in xy_cut(lines, m):
         for chunk in leaf_chunks(leaf, m, g):
-            chunk.kind = classify(chunk, m, g)
-            last = next((c for c in reversed(chunks) if c.kind != BlockKind.caption), None)
+            frame = frame_of(chunk.lines[0], g.frames) if g.frames else -1
+            if lead_frame is None and not BYLINE_RE.match(chunk.lines[0].text):
+                lead_frame = frame
+            chunk.kind = classify(chunk, m, g, lead_frame if lead_frame is not None else -1)
+            target = aside if frame >= 0 and frame != lead_frame else chunks
+            last = next((c for c in reversed(target) if c.kind != BlockKind.caption), None)
             if (last is not None and chunk.kind == last.kind
                     and chunk.kind in (BlockKind.body, BlockKind.lead, BlockKind.headline)
-                    and not chunk.indented and not last.ends_short):
+                    and not chunk.indented and not last.ends_short
+                    and (target[-1] is not last or not far_below(last, chunk, m))):
                 last.lines.extend(chunk.lines)
                 last.ends_short = chunk.ends_short
                 continue
-            chunks.append(chunk)
-    return chunks
+            target.append(chunk)
+    return chunks + aside
+
+
+def far_below(last: Chunk, chunk: Chunk, m: Metrics) -> bool:
+    """`chunk` starts a story-sized gap below `last`: a paragraph running on goes up to the
+    next column's top or straight on, never across such whitespace (unless a picture sits in it)."""
+    return chunk.bbox[1] - last.bbox[3] >= SEPARATED_PITCHES * m.pitch
+
+
+def is_advert(title: Title, members: list[Line], g: Graphics) -> bool:
+    """A title in a frame with everything under it inside that frame and not one sentence:
+    an advertisement or notice box, not a story."""
+    frame = frame_of(title.main[0], g.frames) if g.frames else -1
+    if frame < 0:
+        return False
+    lines = [*title.lines, *members]
+    return (all(frame_of(ln, g.frames) == frame for ln in lines)
+            and not any(SENTENCE_END.search(ln.text) for ln in lines))
 
 
 def graphics_of(raw) -> Graphics:
@@ -391,18 +615,23 @@ def layout_page(page: Page, raw=None, body: float | None = None) -> list[Block]:
     body = body or body_size_of(page.lines)
     m = measure(page.lines, body)
     content, noise = split_header_footer(page.lines, page, g.rules)
-    heads = headline_groups(content, m)
-    groups, orphans = assign_lines(content, heads, m)
+    content, continued = split_continuations(content)
+    noise += continued
+    titles = headline_groups(content, m, g.rules)
+    groups, orphans = assign_lines(content, [t.lines for t in titles], m)
     articles: list[tuple[float, list[Chunk]]] = []
     if orphans:
         articles.append((-1.0, article_chunks(orphans, m, g)))
-    stand_ins = [Line(text="", bbox=union([ln.bbox for ln in head + members]))
-                 for head, members in zip(heads, groups, strict=True)]
+    stand_ins = [Line(text="", bbox=union([ln.bbox for ln in title.lines + members]))
+                 for title, members in zip(titles, groups, strict=True)]
     order = {id(ln): i for i, leaf in enumerate(xy_cut(stand_ins, m)) for ln in leaf}
-    for head, members, stand_in in zip(heads, groups, stand_ins, strict=True):
-        head_chunk = Chunk(sorted(head, key=lambda ln: ln.bbox[1]), BlockKind.headline)
+    for title, members, stand_in in zip(titles, groups, stand_ins, strict=True):
+        if is_advert(title, members, g):
+            noise += [*title.lines, *members]
+            continue
+        head_chunks = [Chunk(part, BlockKind.headline) for part in (title.main, title.kicker, title.subtitle) if part]
         rank = order[id(stand_in)] + (stand_in.bbox[1] / 1e6)
-        articles.append((rank, [head_chunk, *article_chunks(members, m, g)]))
+        articles.append((rank, [*head_chunks, *article_chunks(members, m, g)]))
     articles.sort(key=lambda a: a[0])
     chunks = [Chunk(noise_lines, BlockKind.noise) for noise_lines in xy_cut(noise, m)]
     chunks += [c for _, cs in articles for c in cs]
@@ -426,11 +655,25 @@ def group_articles(page: Page) -> list[list[Block]]:
     for block in sorted(blocks, key=lambda b: b.order):
         if block.kind == BlockKind.noise:
             continue
-        if block.kind == BlockKind.headline or not groups:
+        if not groups or (block.kind == BlockKind.headline and not same_title(groups[-1], block)):
             groups.append([block])
         else:
             groups[-1].append(block)
     return groups
+
+
+def same_title(group: list[Block], block: Block) -> bool:
+    """A headline block stacked right on one of the headline blocks an article opens with is
+    part of the same title (its kicker or subtitle)."""
+    if any(b.kind != BlockKind.headline for b in group):
+        return False
+    for previous in group:
+        a, b = previous.bbox, block.bbox
+        gap = max(a[1], b[1]) - min(a[3], b[3])
+        size = max(previous.size or a[3] - a[1], block.size or b[3] - b[1])
+        if gap < TITLE_GAP * size and overlap(a[0], a[2], b[0], b[2]) > 0:
+            return True
+    return False
 
 
 def draw_layout(pdf_path: Path, page_number: int, png_path: Path, figure_boxes: list[tuple] = ()) -> Path:

@@ -39,6 +39,9 @@ CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CLOSING_PUNCT = set("，。、；：？！）”’」』》〉")
 PUNCT_GAP = 0.7
 """Ems of gap after a closing punctuation mark's ink that still continue its line."""
+SPREAD_LIMIT = 1.6
+"""Widest gap, in ems, that still continues a line when it repeats the gaps around it."""
+SPREAD_TOLERANCE = 0.02
 FULLWIDTH_SAFE = {chr(c) for c in range(0xFF10, 0xFF1A)} | {"％"} | {
     chr(c) for c in [*range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
 }
@@ -330,6 +333,8 @@ def _plumber_page(page) -> RawPage:
                   bool(BOLD_NAME_RE.search(name)), visible, text.isspace())
         )
     raw = RawPage(page.page_number, float(page.width), float(page.height), glyphs)
+    if not glyphs and _shows_text(page):
+        raw.flags.append(PageFlag.needs_ocr)
     for im in page.images:
         raw.images.append((im["x0"], im["top"], im["x1"], im["bottom"]))
     for ln in page.lines:
@@ -338,6 +343,22 @@ def _plumber_page(page) -> RawPage:
         _classify_graphic((rc["x0"], rc["top"], rc["x1"], rc["bottom"]), raw.width, raw.height, raw,
                           bool(rc.get("fill")), bool(rc.get("stroke")))
     return raw
+
+
+TEXT_SHOWING = re.compile(rb"[)>\]]\s*(?:Tj|TJ|'|\")")
+"""A text-showing operator after its string operand in a content stream."""
+
+
+def _shows_text(page) -> bool:
+    """Whether the page's content streams draw text: when pdfminer decodes no character of a
+    page that does (fpdf2's CFF-font output is one), the text layer cannot be read and the
+    page is flagged `needs_ocr` instead of passing for an empty page."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        return any(TEXT_SHOWING.search(resolve1(ref).get_data()) for ref in page.page_obj.contents or [])
+    except Exception:  # a stream pdfminer cannot decode says nothing either way
+        return False
 
 
 BACKENDS = {"pdfium": pdfium_pages, "pdfplumber": plumber_pages}
@@ -539,6 +560,7 @@ def _run_starts(glyphs: list[Glyph], gap_limit: float) -> list[bool]:
     gap = x0[1:] - end
     limit = np.where(punct[:-1], PUNCT_GAP * small, gap_limit * small)
     joins = dy_ok & (-0.6 * big < gap) & (gap < limit)
+    joins |= _uniform_spread(x0, x1, size, small, dy_ok)
     starts = [True, *(~joins).tolist()]
     for i in (np.flatnonzero(space[:-1] & ~space[1:]) + 1).tolist():
         begin = max(0, i - 4)
@@ -548,6 +570,22 @@ def _run_starts(glyphs: list[Glyph], gap_limit: float) -> list[bool]:
                 break
         starts[i] = not _joins(glyphs[begin:i], glyphs[i], gap_limit)
     return starts
+
+
+def _uniform_spread(x0, x1, size, small, dy_ok):
+    """Neighbour pairs in stream order that belong to a loosely justified or letter-spaced
+    line: same size, same baseline, and a gap of up to `SPREAD_LIMIT` ems that equals the gap
+    of the pair before or after it (character spacing adds the same to every advance; a
+    gutter between two columns' lines is not repeated by the glyphs around it)."""
+    import numpy as np
+
+    raw = x0[1:] - x1[:-1]
+    ok = dy_ok & (np.abs(size[:-1] - size[1:]) < 0.01) & (raw > 0) & (raw < SPREAD_LIMIT * small)
+    equal = ok[1:] & ok[:-1] & (np.abs(raw[1:] - raw[:-1]) < SPREAD_TOLERANCE * small[1:])
+    uniform = np.zeros_like(ok)
+    uniform[1:] |= equal
+    uniform[:-1] |= equal
+    return uniform
 
 
 def build_lines(glyphs: list[Glyph], gap_limit: float = 0.45) -> list[Fragment]:
@@ -653,7 +691,8 @@ def page_from_raw(raw: RawPage) -> tuple[Page, float]:
         share_coordinates(glyphs)
     flags = list(dict.fromkeys(raw.flags))
     if not any(g.visible for g in glyphs):
-        flags.append(PageFlag.needs_ocr if raw.images else PageFlag.empty)
+        if PageFlag.needs_ocr not in flags:
+            flags.append(PageFlag.needs_ocr if raw.images else PageFlag.empty)
     elif is_vertical([g for g in glyphs if g.visible]):
         flags.append(PageFlag.vertical_text)
     lines = [ln for frag in build_lines(glyphs) if (ln := to_line(frag, raw.number))]
@@ -672,6 +711,10 @@ def read_pdf(path: Path, document_id: str, backend: Backend = "pdfium") -> Docum
     pages = []
     for raw in BACKENDS[backend](path):
         page, size = page_from_raw(raw)
+        if PageFlag.needs_ocr in page.flags:
+            from extract.ocr import ocr_page
+
+            page, size = ocr_page(path, raw, page, size)
         if PageFlag.vertical_text not in page.flags and page.lines:
             page.blocks = layout_page(page, raw, size)
         else:

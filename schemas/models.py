@@ -45,6 +45,7 @@ class PageFlag(StrEnum):
     vertical_text = "vertical_text"
     cid_placeholders = "cid_placeholders"
     empty = "empty"
+    ocr = "ocr"
 
 
 class Page(Model):

@@ -22,6 +22,7 @@ import math
 import random
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -39,9 +40,16 @@ TTF_FILES = {
     "WQYZenHei": "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "ARUMing": "/usr/share/fonts/truetype/arphic/uming.ttc",
 }
+OTF_FILES = {
+    "NotoSansCJK": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+    "NotoSansCJKBold": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),
+}
+"""CFF-outline (OpenType) CJK fonts from Debian's fonts-noto-cjk, face 2 = Simplified Chinese:
+set with fpdf2, whose output pdfminer cannot read (the regression case of the PDF reader)."""
 FONT_KINDS = {
     "cid": {"body": "STSong-Light", "head": "STSong-Light", "fake_bold": True},
     "ttf": {"body": "ARUMing", "head": "WQYZenHei", "fake_bold": False},
+    "otf": {"body": "NotoSansCJK", "head": "NotoSansCJKBold", "fake_bold": False},
 }
 NO_LINE_START = set("，。、；：？！）”』」》〉%")
 
@@ -108,17 +116,108 @@ CORPUS_PAGES = {
 placement plan over that list. Captions come from the copied-page files' articles."""
 
 
+VARIETY_PAGES = {
+    "var_bold_head": {
+        "layout": {"columns": 3, "gutter": 12.0, "body": 9.5,
+                   "plan": [("span", 0, 3, 0, False, True), ("span", 0, 2, 1, False, False),
+                            ("span", 2, 3, 2, False, False)]},
+        "decor": {i: {"head_size": 12.0} for i in range(3)},
+    },
+    "var_span2of4": {
+        "layout": {"columns": 4, "gutter": 8.0, "body": 9.0,
+                   "plan": [("span", 0, 2, 0, True, True), ("span", 2, 4, 1, False, False),
+                            ("span", 2, 4, 2, False, False), ("span", 0, 4, 3, False, False)]},
+        "decor": {},
+    },
+    "var_titles": {
+        "layout": {"columns": 3, "gutter": 10.0, "body": 9.0,
+                   "plan": [("span", 0, 3, 0, False, False), ("span", 0, 2, 3, False, False),
+                            ("span", 2, 3, 5, False, False)]},
+        "decor": {0: {"kicker": "扎根基层 服务民生", "subtitle": "——临夏市推进乡镇社工站建设纪实",
+                      "byline": "本报记者 张三"},
+                  3: {"byline": "本报通讯员 李四 王五"},
+                  5: {"kicker": "关爱残疾人", "subtitle": "——正定县探索助残服务新模式"}},
+    },
+    "var_continued": {
+        "layout": {"columns": 3, "gutter": 10.0, "body": 9.0,
+                   "plan": [("span", 0, 1, 1, False, False), ("span", 1, 3, 0, False, False),
+                            ("span", 0, 3, 2, False, False)]},
+        "decor": {1: {"continued_from": "（上接第1版）", "source": None},
+                  0: {"continues_to": "（下转第3版）", "source": None}},
+    },
+    "var_sidebar": {
+        "layout": {"columns": 3, "gutter": 10.0, "body": 9.0,
+                   "plan": [("span", 0, 3, 0, False, False), ("span", 0, 3, 3, False, False)]},
+        "decor": {0: {"sidebar": {"title": "知识链接", "after": 2, "paragraphs": [
+            "乡镇（街道）社工站是设在乡镇（街道）一级的社会工作服务平台，由民政部门统筹建设。",
+            "社工站主要承担困难群众帮扶、特殊人群关爱和社区治理等服务。"]}}},
+    },
+    "var_ad": {
+        "layout": {"columns": 4, "gutter": 8.0, "body": 9.0,
+                   "plan": [("span", 0, 4, 1, False, False), ("span", 0, 2, 2, False, False),
+                            ("span", 2, 4, 4, False, False), ("ad", 0, 4, 0, False, False)],
+                   "ads": [[("诚信为本 服务万家", 24.0), ("居家养老上门服务 全天候响应", 15.0),
+                            ("咨询电话：0871-6543210", 11.0)]]},
+        "decor": {},
+    },
+    "var_loose": {
+        "layout": {"columns": 5, "gutter": 6.0, "body": 8.5,
+                   "plan": [("span", 0, 3, 1, False, False), ("span", 3, 5, 2, False, False),
+                            ("span", 0, 5, 4, False, False)]},
+        "decor": {i: {"loose": 0.72} for i in range(7)},
+    },
+    "var_two_sizes": {
+        "layout": {"columns": 4, "gutter": 8.0, "body": 8.5,
+                   "plan": [("span", 0, 4, 0, False, True), ("span", 0, 2, 1, False, False),
+                            ("span", 2, 4, 2, False, False)]},
+        "decor": {0: {"body_size": 10.5, "head_size": 22.0}},
+    },
+    "var_fpdf_otf": {
+        "font": "otf",
+        "dir": "tests/data/pdf",
+        "layout": {"columns": 3, "gutter": 10.0, "body": 9.0,
+                   "plan": [("span", 0, 3, 0, True, True), ("span", 0, 2, 1, False, False),
+                            ("span", 2, 3, 2, False, False)]},
+        "decor": {1: {"byline": "本报记者 张三"}},
+    },
+}
+"""Pages for the phenomena of real pages that the base layouts lack, each over the invented
+articles with some decorations (article index -> keys merged into that article): a bold headline
+barely larger than the body, headlines side by side, kicker (引题) / subtitle (副题) / byline,
+stories continued from and to other pages, a boxed sidebar, an advertisement box, loosely
+justified columns, two body sizes, and a CFF-font page made with fpdf2 (`font: otf`; written to
+`dir`, outside corpus/pdf, because pdfminer cannot read it and the speed benchmark's pdfplumber
+row would time OCR)."""
+
+
 def register_fonts() -> None:
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     for name, path in TTF_FILES.items():
         pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
 
 
+@cache
+def _otf_metrics(font: str) -> tuple[dict, dict, int]:
+    from fontTools.ttLib import TTFont as OpenTypeFont
+
+    path, number = OTF_FILES[font]
+    face = OpenTypeFont(path, fontNumber=number, lazy=True)
+    return face.getBestCmap(), {k: v[0] for k, v in face["hmtx"].metrics.items()}, face["head"].unitsPerEm
+
+
+def string_width(text: str, font: str, size: float) -> float:
+    """Advance width of `text` in points, for reportlab fonts and the fpdf2 OpenType fonts."""
+    if font not in OTF_FILES:
+        return pdfmetrics.stringWidth(text, font, size)
+    cmap, advances, units = _otf_metrics(font)
+    return sum(advances.get(cmap.get(ord(ch), ".notdef"), units) for ch in text) * size / units
+
+
 def wrap(text: str, font: str, size: float, width: float, indent: float = 0.0) -> list[str]:
     """Break text into lines of at most `width`; no closing punctuation starts a line."""
     lines, current, used = [], "", indent
     for ch in text:
-        w = pdfmetrics.stringWidth(ch, font, size)
+        w = string_width(ch, font, size)
         if current and used + w > width + 0.01 and ch not in NO_LINE_START:
             lines.append(current)
             current, used = "", 0.0
@@ -141,6 +240,10 @@ class Row:
     align: str = "left"
     bold: bool = False
     photo: int = 0
+    pad: float = 0.0
+    frame: bool = False
+    spread: float = 0.0
+    """Extra character spacing in ems (loosely justified lines)."""
 
 
 @dataclass
@@ -172,7 +275,8 @@ class PageState:
 
     def draw_text(self, x: float, r: int, row: Row, width: float) -> None:
         base = self.row_top(r) - self.leading + (self.leading - row.size) / 2 + row.size * 0.12
-        text_w = pdfmetrics.stringWidth(row.text, row.font, row.size)
+        x, width = x + row.pad, width - 2 * row.pad
+        text_w = string_width(row.text, row.font, row.size)
         if row.align == "right":
             x = x + width - text_w
         elif row.align == "center":
@@ -183,6 +287,8 @@ class PageState:
             spacing = (width - row.indent - text_w) / (len(row.text) - 1)
         if row.justify and len(row.text) > 1:
             spacing = (width - row.indent - text_w) / (len(row.text) - 1)
+        if row.spread:
+            spacing = row.spread * row.size
         fake_bold = row.bold and self.fonts["fake_bold"]
 
         def op(c: canvas.Canvas, x=x, base=base, row=row, spacing=spacing, fake_bold=fake_bold):
@@ -199,14 +305,30 @@ class PageState:
         self.ops.append(op)
 
 
-def paragraph_rows(text: str, state: PageState, width: float, size: float | None = None) -> list[Row]:
+def paragraph_rows(text: str, state: PageState, width: float, size: float | None = None,
+                   loose: float = 1.0, pad: float = 0.0, frame: bool = False) -> list[Row]:
+    """A paragraph's rows, first line indented two characters, all but the last justified;
+    `loose` < 1 breaks lines that much short of the width, so justification spreads them."""
     size = size or state.body
     font = state.fonts["body"]
-    lines = wrap(text, font, size, width, indent=2 * size)
+    lines = wrap(text, font, size, (width - 2 * pad) * loose, indent=2 * size)
     rows = []
     for i, line in enumerate(lines):
         rows.append(Row(line, font, size, indent=2 * size if i == 0 else 0.0,
-                        justify=i < len(lines) - 1))
+                        justify=i < len(lines) - 1, pad=pad, frame=frame))
+    return rows
+
+
+SIDEBAR_PAD = 6.0
+
+
+def sidebar_item(sidebar: dict, state: PageState, width: float) -> list[Row]:
+    """A boxed sidebar (`知识链接`) kept together: a bold centred title over smaller text."""
+    size = state.body - 0.5
+    rows = [Row(sidebar["title"], state.fonts["head"], state.body, align="center", bold=True,
+                pad=SIDEBAR_PAD, frame=True)]
+    for para in sidebar["paragraphs"]:
+        rows += paragraph_rows(para, state, width, size=size, pad=SIDEBAR_PAD, frame=True)
     return rows
 
 
@@ -218,15 +340,24 @@ def article_items(article: dict, state: PageState, photo: bool) -> list[list[Row
         cap_size = state.body - 1
         cap = [Row(t, state.fonts["body"], cap_size) for t in wrap(article["caption"], state.fonts["body"], cap_size, width)]
         items.append([Row(photo=1)] * 6 + cap)
+    if article.get("continued_from"):
+        items.append([Row(article["continued_from"], state.fonts["body"], state.body)])
+    body = article.get("body_size") or state.body
+    count = 0
     for section in article["sections"]:
         if section["heading"]:
-            size = round(state.body * 1.2, 1)
+            size = round(body * 1.2, 1)
             items.append([Row(t, state.fonts["head"], size, align="center", bold=True)
                           for t in wrap(section["heading"], state.fonts["head"], size, width)])
         for para in section["paragraphs"]:
-            items.extend([[r] for r in paragraph_rows(para, state, width)])
+            items.extend([[r] for r in paragraph_rows(para, state, width, body, article.get("loose", 1.0))])
+            count += 1
+            if article.get("sidebar") and count == article["sidebar"]["after"]:
+                items.append(sidebar_item(article["sidebar"], state, width))
+    if article.get("continues_to"):
+        items.append([Row(article["continues_to"], state.fonts["body"], body, align="right")])
     if article.get("source"):
-        items.append([Row(article["source"], state.fonts["body"], state.body, align="right")])
+        items.append([Row(article["source"], state.fonts["body"], body, align="right")])
     return items
 
 
@@ -234,12 +365,24 @@ def place_heading(article: dict, state: PageState, c0: int, c1: int, r: int, box
     """Draw headline (and boxed lead) across columns c0..c1 from row r; return next free row."""
     x0 = state.col_x(c0)
     width = state.col_x(c1 - 1) + state.col_w - x0
-    size = min(20.0, max(14.0, state.body * 2))
-    lines = wrap(article["headline"], state.fonts["head"], size, width)
-    per_line = math.ceil(size * 1.4 / state.leading)
-    for i, text in enumerate(lines):
-        state.draw_text(x0, r + per_line * (i + 1) - 1, Row(text, state.fonts["head"], size, align="center", bold=True), width)
-    r += per_line * len(lines) + 1
+    if article.get("continued_from"):
+        return r
+    titles = []
+    if article.get("kicker"):
+        titles.append((article["kicker"], state.fonts["body"], round(state.body * 1.35, 1), False))
+    size = article.get("head_size") or min(20.0, max(14.0, state.body * 2))
+    titles += [(text, state.fonts["head"], size, True)
+               for text in wrap(article["headline"], state.fonts["head"], size, width)]
+    if article.get("subtitle"):
+        titles.append((article["subtitle"], state.fonts["body"], round(state.body * 1.35, 1), False))
+    for text, font, title_size, bold in titles:
+        per_line = math.ceil(title_size * (1.4 if title_size >= 14 else 1.0) / state.leading)
+        r += per_line
+        state.draw_text(x0, r - 1, Row(text, font, title_size, align="center", bold=bold), width)
+    r += 1
+    if article.get("byline"):
+        state.draw_text(x0, r, Row(article["byline"], state.fonts["body"], state.body, align="center"), width)
+        r += 2
     if boxed and article.get("lead"):
         lead_rows = paragraph_rows(article["lead"], state, width - 16, size=state.body + 0.5)
         top = state.row_top(r) - state.leading * 0.3
@@ -257,6 +400,13 @@ def flow(items: list[list[Row]], state: PageState, cols: list[int], start: int, 
     for item in items:
         if r + len(item) > start + heights[col_i] and col_i + 1 < len(cols) and r > start:
             col_i, r = col_i + 1, start
+        framed = [i for i, row in enumerate(item) if row.frame]
+        if framed:
+            x = state.col_x(cols[col_i])
+            top = state.row_top(r + framed[0]) + 1
+            h = len(framed) * state.leading + 2
+            state.ops.append(lambda c, x=x, top=top, h=h: (
+                c.setLineWidth(0.5), c.rect(x + 1, top - h, state.col_w - 2, h, stroke=1, fill=0)))
         photo_rows = [i for i, row in enumerate(item) if row.photo]
         if photo_rows:
             x = state.col_x(cols[col_i])
@@ -272,6 +422,20 @@ def flow(items: list[list[Row]], state: PageState, cols: list[int], start: int, 
     return used_max
 
 
+def place_ad(lines: list[tuple[str, float]], state: PageState, c0: int, c1: int, r: int) -> int:
+    """An advertisement: a frame across columns c0..c1 with large centred lines in it."""
+    x0 = state.col_x(c0)
+    width = state.col_x(c1 - 1) + state.col_w - x0
+    start = r
+    r += 1
+    for text, size in lines:
+        r += math.ceil(size * 1.3 / state.leading)
+        state.draw_text(x0, r - 1, Row(text, state.fonts["head"], size, align="center", bold=size > state.body * 1.5), width)
+    top, bottom = state.row_top(start), state.row_top(r + 1)
+    state.ops.append(lambda c: (c.setLineWidth(1.5), c.rect(x0, bottom, width, top - bottom, stroke=1, fill=0)))
+    return r + 2
+
+
 def rule(state: PageState, c0: int, c1: int, r: int) -> None:
     x0, x1 = state.col_x(c0), state.col_x(c1 - 1) + state.col_w
     y = state.row_top(r) - state.leading / 2
@@ -284,8 +448,11 @@ def render_page(articles: list[dict], layout: dict, font_kind: str, path: Path, 
     next_row = [0] * state.columns
     shown: list[tuple[int, int, dict]] = []
     for kind, c0, c1, index, photo, boxed in layout["plan"]:
-        article = articles[index % len(articles)]
         r = max(next_row[c0:c1])
+        if kind == "ad":
+            next_row[c0:c1] = [place_ad(layout["ads"][index], state, c0, c1, r)] * (c1 - c0)
+            continue
+        article = articles[index % len(articles)]
         if r >= state.rows - 6:
             continue
         body_start = place_heading(article, state, c0, c1, r, boxed)
@@ -324,14 +491,19 @@ def photo_has(layout: dict, article: dict, articles: list[dict]) -> bool:
 
 
 def expected_article(article: dict, photo: bool) -> dict:
+    sidebar = article.get("sidebar") or {"title": None, "paragraphs": []}
     expected = {
-        "headline": article["headline"],
+        "headline": None if article.get("continued_from") else article["headline"],
         "lead": article.get("lead"),
-        "sections": [s["heading"] for s in article["sections"] if s["heading"]],
-        "paragraphs": [p for s in article["sections"] for p in s["paragraphs"]],
+        "sections": [s["heading"] for s in article["sections"] if s["heading"]]
+        + ([sidebar["title"]] if sidebar["title"] else []),
+        "paragraphs": [p for s in article["sections"] for p in s["paragraphs"]] + sidebar["paragraphs"],
         "caption": article.get("caption") if photo else None,
         "source": article["source"],
     }
+    for key in ("kicker", "subtitle", "byline"):
+        if article.get(key):
+            expected[key] = article[key]
     if article.get("from"):
         expected["from"] = list(article["from"])
     return expected
@@ -363,8 +535,91 @@ def corpus_article(name: str, index: int, corpus: Path = ROOT / "corpus") -> dic
     return out
 
 
+class FpdfText:
+    """The part of reportlab's text object the page ops use, recorded for `FpdfCanvas`."""
+
+    def __init__(self, x: float, y: float) -> None:
+        self.x, self.y, self.font, self.size, self.spacing, self.mode, self.text = x, y, "", 0.0, 0.0, 0, ""
+
+    def setFont(self, font: str, size: float) -> None:
+        self.font, self.size = font, size
+
+    def setCharSpace(self, spacing: float) -> None:
+        self.spacing = spacing
+
+    def setTextRenderMode(self, mode: int) -> None:
+        self.mode = mode
+
+    def textOut(self, text: str) -> None:
+        self.text += text
+
+
+class FpdfCanvas:
+    """The reportlab canvas calls the page ops make, drawn with fpdf2 (y measured from the
+    bottom as in reportlab), so one layout code renders both libraries' PDFs."""
+
+    def __init__(self, path: str, pagesize: tuple[float, float]) -> None:
+        from fpdf import FPDF
+
+        self.path, self.height = path, pagesize[1]
+        self.pdf = FPDF(unit="pt", format=pagesize)
+        self.pdf.set_auto_page_break(False)
+        self.pdf.set_compression(True)
+        for name, (font_path, number) in OTF_FILES.items():
+            self.pdf.add_font(name, fname=font_path, collection_font_number=number)
+        self.pdf.add_page()
+
+    def setTitle(self, title: str) -> None:
+        self.pdf.set_title(title)
+
+    def saveState(self) -> None:
+        pass
+
+    def restoreState(self) -> None:
+        pass
+
+    def setFont(self, font: str, size: float) -> None:
+        self.pdf.set_font(font, size=size)
+
+    def setLineWidth(self, width: float) -> None:
+        self.pdf.set_line_width(width)
+
+    def setFillGray(self, gray: float) -> None:
+        self.pdf.set_fill_color(round(gray * 255))
+
+    def beginText(self, x: float, y: float) -> FpdfText:
+        return FpdfText(x, y)
+
+    def drawText(self, t: FpdfText) -> None:
+        self.pdf.set_font(t.font, size=t.size)
+        self.pdf.set_char_spacing(t.spacing)
+        self.pdf.text(t.x, self.height - t.y, t.text)
+        self.pdf.set_char_spacing(0)
+
+    def drawString(self, x: float, y: float, text: str) -> None:
+        self.pdf.text(x, self.height - y, text)
+
+    def drawRightString(self, x: float, y: float, text: str) -> None:
+        self.drawString(x - self.pdf.get_string_width(text), y, text)
+
+    def line(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self.pdf.line(x0, self.height - y0, x1, self.height - y1)
+
+    def rect(self, x: float, y: float, w: float, h: float, stroke: int = 1, fill: int = 0) -> None:
+        self.pdf.rect(x, self.height - y - h, w, h, style="DF" if stroke and fill else ("F" if fill else "D"))
+
+    def showPage(self) -> None:
+        pass
+
+    def save(self) -> None:
+        self.pdf.output(self.path)
+
+
 def draw_page(state: PageState, path: Path, seed: int) -> None:
-    c = canvas.Canvas(str(path), pagesize=(PAGE_W, PAGE_H), pageCompression=1)
+    if state.fonts["body"] in OTF_FILES:
+        c = FpdfCanvas(str(path), pagesize=(PAGE_W, PAGE_H))
+    else:
+        c = canvas.Canvas(str(path), pagesize=(PAGE_W, PAGE_H), pageCompression=1)
     c.setTitle(path.stem)
     font = state.fonts["body"]
     c.setFont(font, 9)
@@ -388,14 +643,27 @@ def main() -> None:
     parser.add_argument("--source", type=Path, default=ROOT / "scripts/page_articles.json")
     parser.add_argument("--gold", type=Path, default=ROOT / "tests/gold/pages")
     parser.add_argument("--out", type=Path, default=ROOT / "corpus/pdf")
+    parser.add_argument("--only", choices=["base", "corpus", "variety"], help="write one set of pages")
     args = parser.parse_args()
     register_fonts()
     articles = json.loads(args.source.read_text(encoding="utf-8"))["articles"]
     args.out.mkdir(parents=True, exist_ok=True)
     args.gold.mkdir(parents=True, exist_ok=True)
+    if args.only in (None, "variety"):
+        for seed, (name, spec) in enumerate(VARIETY_PAGES.items(), start=100):
+            decorated = [{**a, **spec["decor"].get(i, {})} for i, a in enumerate(articles)]
+            out = ROOT / spec["dir"] if "dir" in spec else args.out
+            out.mkdir(parents=True, exist_ok=True)
+            write_page(decorated, spec["layout"], name, spec.get("font", "cid"), out / f"{name}.pdf", args.gold, seed)
+    if args.only == "variety":
+        return
     for seed, (name, layout) in enumerate(LAYOUTS.items()):
-        for font_kind in FONT_KINDS:
+        for font_kind in ("cid", "ttf"):
+            if args.only == "corpus":
+                break
             write_page(articles, layout, name, font_kind, args.out / f"{name}_{font_kind}.pdf", args.gold, seed)
+    if args.only == "base":
+        return
     for seed, (name, spec) in enumerate(CORPUS_PAGES.items(), start=len(LAYOUTS)):
         chosen = [corpus_article(file, index) for file, index in spec["articles"]]
         layout = {**spec["layout"], "plan": spec["plan"]}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs on a fresh Debian machine, then run it.
-# Debian packages: chromium (real-browser tests of the review page), CJK fonts (test PDFs).
+# Debian packages: chromium (real-browser tests of the review page), CJK fonts (test PDFs),
+# tesseract with Simplified Chinese data (OCR of scanned pages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +9,9 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need_apt+=(fonts-wqy-zenhei)
 [ -e /usr/share/fonts/truetype/arphic/uming.ttc ] || need_apt+=(fonts-arphic-uming)
+[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need_apt+=(fonts-noto-cjk)
+command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
+tesseract --list-langs 2>&1 | grep -qx chi_sim || need_apt+=(tesseract-ocr-chi-sim)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq

@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
 from conftest import CORPUS, GOLD
-from extract.layout import draw_layout, group_articles
+from extract.layout import BYLINE_RE, CONTINUED_RE, draw_layout, group_articles, side_by_side
 from extract.pdf import read_pdf
+from extract.pipeline import extract_document
 from extract.segment import assemble
-from schemas import BlockKind
+from schemas import BlockKind, Line, PageFlag
 
 ALL_PAGES = sorted((CORPUS / "pdf").glob("*.pdf"))
-PAGES = [p for p in ALL_PAGES if not p.stem.startswith("corpus_")]
+PAGES = [p for p in ALL_PAGES if not p.stem.startswith(("corpus_", "var_"))]
 """Pages set from the invented articles; pages set from corpus bulletins are tested in
 test_pdf_parity.py."""
+CFF_PAGE = Path(__file__).parent / "data" / "pdf" / "var_fpdf_otf.pdf"
+VARIETY = [p for p in ALL_PAGES if p.stem.startswith("var_")] + [CFF_PAGE]
+"""Pages for phenomena of real pages (scripts/make_pages.py VARIETY_PAGES); their expected
+articles may also name a kicker, subtitle and byline."""
+VARIETY_NAMES = ("var_bold_head", "var_span2of4", "var_titles", "var_continued", "var_sidebar", "var_ad",
+                 "var_loose", "var_two_sizes", "var_fpdf_otf")
+BASE_KEYS = ("headline", "lead", "sections", "paragraphs", "caption", "source")
 
 
 def articles_of(pdf: Path, backend: str) -> list[dict]:
@@ -72,3 +82,83 @@ def test_draw_layout_writes_png(tmp_path: Path):
     pdf = next(p for p in PAGES if p.stem == "cols4_ttf")
     out = draw_layout(pdf, 1, tmp_path / "page.png", figure_boxes=[(40, 300, 120, 320)])
     assert out.exists() and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def expected_of(pdf: Path) -> list[dict]:
+    return json.loads((GOLD / "pages" / f"{pdf.stem}.json").read_text(encoding="utf-8"))["articles"]
+
+
+def test_variety_pages_cover_every_phenomenon():
+    assert {p.stem for p in VARIETY} >= set(VARIETY_NAMES)
+    articles = [a for p in VARIETY for a in expected_of(p)]
+    assert any(a.get("kicker") for a in articles) and any(a.get("subtitle") for a in articles)
+    assert any(a.get("byline") for a in articles) and any(a["headline"] is None for a in articles)
+
+
+@pytest.mark.parametrize("pdf", VARIETY, ids=[p.stem for p in VARIETY])
+def test_variety_page_through_the_pipeline(pdf: Path):
+    """The whole PDF path gives the expected articles: titles, lead, paragraphs, caption and
+    source in order, the byline, and no page furniture (continuation notes, adverts)."""
+    expected = expected_of(pdf)
+    extracted = extract_document(pdf)[1]
+    assert len(extracted) == len(expected)
+    for (article, _, _), want in zip(extracted, expected, strict=True):
+        parts = {kind: [article.text[p.start:p.end] for p in article.parts if p.kind == kind]
+                 for kind in ("headline", "source")}
+        got = {"headline": article.headline, "lead": article.lead, "sections": article.sections,
+               "paragraphs": article.paragraphs, "caption": article.caption,
+               "source": next(iter(parts["source"]), None)}
+        assert got == {k: want[k] for k in BASE_KEYS}
+        assert parts["headline"] == [t for t in (want["headline"], want.get("kicker"), want.get("subtitle")) if t]
+        assert article.byline == want.get("byline")
+        assert [p.end - p.start for p in article.parts] == [len(t) for t in article.text.split("\n")]
+        assert not CONTINUED_RE.search(article.text) and "咨询电话" not in article.text
+
+
+@pytest.mark.parametrize("pdf", [p for p in VARIETY if not p.stem.endswith("_otf")],
+                         ids=[p.stem for p in VARIETY if not p.stem.endswith("_otf")])
+def test_variety_page_with_pdfplumber_characters(pdf: Path):
+    expected = [{k: a[k] for k in BASE_KEYS} for a in expected_of(pdf)]
+    assert articles_of(pdf, "pdfplumber") == expected
+
+
+GARBAGE = re.compile(r"\(cid:\d+\)|\ufffd|[\u00a1-\u00ff]{2}")
+
+
+def test_cff_font_page_reads_as_chinese_or_is_flagged():
+    """fpdf2 with an OpenType/CFF CJK font: pdfminer reads no text; pypdfium2 reads it right,
+    and the pdfplumber path flags the page for OCR instead of storing garbage."""
+    pdf = CFF_PAGE
+    with pdfplumber.open(str(pdf)) as doc:
+        assert not doc.pages[0].extract_text().strip()
+        doc.pages[0].close()
+    page = read_pdf(pdf, "t").pages[0]
+    text = "".join(b.text for b in page.blocks)
+    assert not page.flags and not GARBAGE.search(text)
+    for article in expected_of(pdf):
+        assert article["headline"] in text and all(p in text for p in article["paragraphs"])
+    plumbed = read_pdf(pdf, "t", backend="pdfplumber").pages[0]
+    assert {PageFlag.needs_ocr, PageFlag.ocr} & set(plumbed.flags)
+    assert not GARBAGE.search("".join(ln.text for ln in plumbed.lines))
+
+
+def line(text: str, x0: float, top: float, x1: float, size: float = 10.0) -> Line:
+    return Line(text=text, bbox=(x0, top, x1, top + size), size=size)
+
+
+def test_pieces_that_share_no_height_are_not_columns():
+    last_line = line("及。", 40, 138, 58)
+    indented = line("今年以来，临夏市民政局", 60, 125, 300)
+    assert side_by_side([[last_line], [indented]]) == [[last_line, indented]]
+    left, right = line("左栏", 40, 100, 200), line("右栏", 210, 104, 380)
+    assert side_by_side([[left], [right]]) == [[left], [right]]
+
+
+def test_continuation_notes_and_bylines_are_recognised():
+    for note in ("（下转第3版）", "（上接第1版）", "(转A2版)", "（上接第一版）"):
+        assert CONTINUED_RE.search(note), note
+    assert CONTINUED_RE.search("工作取得实效。（下转第3版）")
+    assert not CONTINUED_RE.search("第3版刊发了相关报道。")
+    for byline in ("本报记者 张三", "本报通讯员 李四 王五", "记者 欧阳小明", "文/张三"):
+        assert BYLINE_RE.match(byline), byline
+    assert not BYLINE_RE.match("记者从县民政局获悉，全县已建成社工站18个。")

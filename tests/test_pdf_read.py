@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from extract.pdf import (
+    BACKENDS,
     Glyph,
     RawPage,
     build_lines,
@@ -155,3 +157,31 @@ def test_batched_pdfium_glyphs_equal_per_character_calls(tmp_path: Path):
         reference = per_character_glyphs(path)
         assert batched == reference, path.name
         assert sum(map(len, batched)) > 20
+
+
+def test_loosely_justified_line_stays_one_line_but_gutter_splits():
+    """Character spacing wider than the join limit, repeated glyph after glyph, is one line;
+    the gutter after it, not repeated, still ends it."""
+    loose = glyphs_for("困难群众救助", size=10, step=17)
+    right = glyphs_for("社工站", x=loose[-1].x1 + 8, size=10)
+    frags = build_lines(loose + right)
+    assert sorted(fragment_text(f)[0] for f in frags) == ["困难群众救助", "社工站"]
+
+
+def test_text_that_pdfminer_cannot_decode_is_flagged_not_empty(tmp_path: Path):
+    pytest.importorskip("fpdf")
+    from fpdf import FPDF
+
+    font = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    if not font.exists():
+        pytest.skip("fonts-noto-cjk not installed")
+    path = tmp_path / "cff.pdf"
+    pdf = FPDF(unit="pt", format=(300, 200))
+    pdf.add_page()
+    pdf.add_font("noto", fname=str(font), collection_font_number=2)
+    pdf.set_font("noto", size=12)
+    pdf.text(20, 40, "社会工作服务站共185人")
+    pdf.output(str(path))
+    assert [ln.text for ln in read_pdf(path, "x").pages[0].lines] == ["社会工作服务站共185人"]
+    raw = next(BACKENDS["pdfplumber"](path))
+    assert not raw.glyphs and PageFlag.needs_ocr in raw.flags
