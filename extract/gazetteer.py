@@ -56,8 +56,10 @@ class Gazetteer:
         self._by_name: dict[str, list[Division]] = defaultdict(list)
         self._by_short: dict[str, list[Division]] = defaultdict(list)
         self._children: dict[str, list[Division]] = defaultdict(list)
+        self._by_short_ever: dict[str, list[Division]] = defaultdict(list)
         for row in rows:
             self._by_code[row.code].append(row)
+            self._by_short_ever[row.short].append(row)
             self._by_name[row.name].append(row)
             if row.current:
                 if row.short:
@@ -83,6 +85,23 @@ class Gazetteer:
                 if row.valid_in(year):
                     return row
         return next((r for r in rows if r.current), rows[-1])
+
+    def as_of(self, row: Division, year: int | None) -> Division:
+        """The unit that `row` was in `year`: its own code's row then, else the one unit
+        valid then with the same short name under the same parent (会理市 in 2020 -> 会理县
+        513425, before it was re-coded). `row` itself when no such unit is known."""
+        if year is None or row.valid_in(year):
+            return row
+        then = self.get(row.code, year)
+        if then is not None and then.valid_in(year):
+            return then
+        parent = self.parent(row)
+        parent_codes = {row.parent} | ({parent.code} if parent else set())
+        same = [
+            r for r in self._by_short_ever.get(row.short, []) if row.short
+            and r.level == row.level and r.parent in parent_codes and r.valid_in(year)
+        ]
+        return same[0] if len(same) == 1 else row
 
     def history(self, code: str) -> list[Division]:
         """Every row of `code`, oldest first."""

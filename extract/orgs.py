@@ -2,25 +2,31 @@
 
 An organisation is read with a small grammar: a region prefix (a place mention such as
 `永宁县`, `银川`, or a bare level word standing for the article's own unit: `旗`, `市`,
-`自治区`), a short name body without function words, and a suffix from `SUFFIXES` that
-also gives the kind. Bare level prefixes are expanded to the unit's official name
-(`自治区民政厅` in a Ningxia article -> 宁夏回族自治区民政厅), and so are shortened place
-prefixes of government bodies (`泰州民政局` -> 泰州市民政局).
+`自治区`), a short name body without clause verbs, numbers or function words, and a suffix
+from `SUFFIXES` that also gives the kind. Names with a place prefix are kept as written
+(`大理州民政局`); a bare level prefix is expanded to the official name of the unit it stands
+for in the article and its year (`自治区民政厅` in a Ningxia article -> 宁夏回族自治区民政厅).
+National bodies (`民政部`) and universities named after a non-administrative region
+(`赣南师范大学`) are found from word lists. A body named only in the source credit is the
+article's source outlet, not one of its organisations.
 """
 
 from __future__ import annotations
 
 import re
 
-from extract.gazetteer import load
+from extract.gazetteer import COUNTRY, load
+from extract.nlp import get_plain_tokenizer
 from extract.places import (
     CLAUSE_BREAK,
     SENTENCE_BREAK,
+    is_ordinary_word,
     prefix_places,
     scope_region,
     token_bounds,
+    word_tag,
 )
-from schemas import Article, Figure, Organization, OrgKind, PlaceMention, RegionRef
+from schemas import Article, BlockKind, Figure, Organization, OrgKind, PlaceMention, RegionRef
 
 SUFFIXES: list[tuple[str, OrgKind]] = sorted(
     [
@@ -33,6 +39,7 @@ SUFFIXES: list[tuple[str, OrgKind]] = sorted(
         ("社工服务社", OrgKind.social_work_org),
         ("社工事务所", OrgKind.social_work_org),
         ("基金会", OrgKind.social_org),
+        ("慈善会", OrgKind.association),
         ("服务中心", OrgKind.social_org),
         ("发展中心", OrgKind.social_org),
         ("服务社", OrgKind.social_org),
@@ -87,17 +94,66 @@ OUTLET_SUFFIXES: list[tuple[str, OrgKind]] = [("网", OrgKind.media), ("社", Or
                                               ("报", OrgKind.media), ("台", OrgKind.media)]
 """Extra endings accepted only for a named source outlet (`央广网`)."""
 
+DEPARTMENT_SUFFIXES: list[tuple[str, OrgKind]] = [("司", OrgKind.government),
+                                                  ("局", OrgKind.government),
+                                                  ("办公室", OrgKind.government)]
+"""Endings of a department inside a central body (`民政部慈善事业促进和社会工作司`)."""
+
+CENTRAL_BODIES = (
+    "国务院", "外交部", "国防部", "国家发展和改革委员会", "教育部", "科学技术部",
+    "工业和信息化部", "国家民族事务委员会", "公安部", "国家安全部", "民政部", "司法部",
+    "财政部", "人力资源和社会保障部", "自然资源部", "生态环境部", "住房和城乡建设部",
+    "交通运输部", "水利部", "农业农村部", "商务部", "文化和旅游部", "国家卫生健康委员会",
+    "退役军人事务部", "应急管理部", "审计署", "国家统计局", "国家医疗保障局",
+    "国家乡村振兴局", "国家市场监督管理总局", "全国妇联", "中华全国妇女联合会",
+    "中华全国总工会", "共青团中央", "中国残联", "中国残疾人联合会", "中国红十字会总会",
+    "中华慈善总会", "中国社会工作联合会", "中国社会工作教育协会", "中国老龄协会",
+)
+"""National bodies named without a region prefix (ministries of the State Council and the
+national people's organisations)."""
+
+ORG_LEADS = ("中国共产党", "中共", "共青团", "中国人民政治协商会议", "政协")
+"""Words that open a body's name before its region prefix (`共青团弥勒市委员会`)."""
+
+LEAD_KINDS = {"共青团": OrgKind.association}
+"""Leads that make the body a people's organisation whatever its ending says."""
+
+BODY_BREAKERS = (
+    "新建", "改建", "扩建", "建成", "依托", "联合", "委托", "聘请", "携手", "会同", "协同",
+    "牵头", "推动", "开展", "成立", "引进", "对接", "举办", "主办", "承办", "设立", "打造",
+    "投入", "积极", "持续", "加强", "通过", "利用", "整合", "召开", "印发", "获评", "入选",
+    "表示", "介绍", "以及",
+)
+"""Verbs and function words that end a name rather than stand in it: a "body" holding one
+is a clause (`新建改建居家养老服务中心`, `依托临泉县…中心`), and a place prefix spelt like
+one is the verb (`新建` before `养老中心`, not 南昌's 新建区)."""
+
+QUANTITY_RE = re.compile(r"[0-9０-９]|^[各每诸本该这那]|[一二两三四五六七八九十几多数]+[个家所座处名批类]")
+"""Numbers and determiners do not stand in a name (`新建两个…中心`, `各镇社工站…`)."""
+
+SUFFIX_NOT_BEFORE = {"部": "门署分", "局": "面势限", "委": "托屈婉", "厅": "堂"}
+"""A one-character ending followed by these is a word (`部门`, `局面`, `委托`), not a name end."""
+
 SOCIAL_WORK_WORDS = ("社会工作", "社工")
 MAX_BODY = 10
+MAX_DEPARTMENT_BODY = 14
 MIN_BODY_SHORT_SUFFIX = 2
 """A one-character suffix (`局`, `委`) needs a body of two characters or more (`市场监督管理局`)."""
 
 BODY_STOP = set("的了是有为在将把被对向从于及与等着过也都还又已并就而或其该这那之以由经年月日")
 """Characters that never stand inside an organisation's name body (`发展和改革` may)."""
 
-LEVEL_PREFIX_RE = re.compile(r"(自治区|自治州|自治县|省|市|州|盟|县|旗|区)")
+LEVEL_PREFIX_RE = re.compile(r"(师市|自治区|自治州|自治县|省|市|州|盟|县|旗|区)")
+XPCC_LEVEL = "师市"
+"""`师市民政局`: the XPCC division and the city it is one body with (第八师石河子市)."""
+
+LEAGUE_COMMITTEE_RE = re.compile(r"团(省|市|县|区|州|旗)委(?!员)")
+"""`团市委`, `团县委`: the Communist Youth League committee of the article's unit."""
 LEVEL_PREFIX_BEFORE = set("由经与和及在对向据将、，,；;。：:（(“\"《 \n") | {""}
 """What may stand right before a bare level prefix (`，旗民政局`, `由市民政局`)."""
+
+LEVEL_PREFIX_NOT_AFTER = set("各每全本我该这那两多几省市县区州盟旗乡镇村级")
+"""A level word after these is a plural or a scope (`各县民政局`, `省市县三级`), not one unit."""
 
 GENERIC_BODIES = ("上级", "各级", "相关", "有关", "业务主管", "基层")
 
@@ -120,10 +176,10 @@ def _is_cjk(ch: str) -> bool:
 
 
 def org_after_prefix(
-    text: str, pos: int, suffixes: list[tuple[str, OrgKind]] = SUFFIXES
+    text: str, pos: int, suffixes: list[tuple[str, OrgKind]] = SUFFIXES, max_body: int = MAX_BODY
 ) -> tuple[int, OrgKind] | None:
     """End and kind of an organisation name whose body starts at `pos`, if one does."""
-    for k in range(MAX_BODY + 1):
+    for k in range(max_body + 1):
         body = text[pos : pos + k]
         if k and (not _is_cjk(body[-1]) or body[-1] in BODY_STOP):
             return None
@@ -132,8 +188,18 @@ def org_after_prefix(
                 continue
             if len(suffix) == 1 and k < MIN_BODY_SHORT_SUFFIX:
                 continue
-            return pos + k + len(suffix), _kind(body + suffix, kind)
+            end = pos + k + len(suffix)
+            if text[end : end + 1] and text[end] in SUFFIX_NOT_BEFORE.get(suffix, ""):
+                continue
+            if not well_formed_body(body):
+                return None
+            return end, _kind(body + suffix, kind)
     return None
+
+
+def well_formed_body(body: str) -> bool:
+    """A name body holds no clause verb (`依托`, `新建`) and no number or determiner."""
+    return not (any(word in body for word in BODY_BREAKERS) or QUANTITY_RE.search(body))
 
 
 def _kind(name: str, kind: OrgKind) -> OrgKind:
@@ -142,36 +208,60 @@ def _kind(name: str, kind: OrgKind) -> OrgKind:
     return kind
 
 
-def _prefix_name(mention: PlaceMention) -> str | None:
-    """Official name of the unit a place prefix names (`泰州` -> 泰州市)."""
-    if mention.region is None:
-        return None
-    row = load().get(mention.region.code)
-    return row.name if row else None
+def _chain_start(mention: PlaceMention, by_end: dict[int, PlaceMention], kind: OrgKind) -> int:
+    """Where the written name of a body prefixed by `mention` starts.
+
+    A government body belongs to the last unit of a place chain (`百色市田阳区民政局` is
+    田阳区民政局), together with the names that stand for that same unit (`第八师石河子市`,
+    师市合一); any other body keeps the whole chain as registered (`天津市蓟州区康泰…中心`).
+    """
+    start = mention.start
+    prev = by_end.get(start)
+    while prev is not None:
+        same_unit = prev.region and mention.region and prev.region.code == mention.region.code
+        if kind == OrgKind.government and not same_unit:
+            break
+        start = prev.start
+        prev = by_end.get(start)
+    return start
 
 
-def _from_places(article: Article, places: list[PlaceMention]) -> list[Organization]:
-    """Place prefix + body + suffix; a place chain (`宁夏银川永宁县民政局`) is read from its
-    last, most specific place."""
+def _with_lead(text: str, start: int) -> int:
+    """Start of the name including an opening word such as `共青团` right before it."""
+    for lead in ORG_LEADS:
+        if text.startswith(lead, start - len(lead)):
+            return start - len(lead)
+    return start
+
+
+def _lead_kind(lead: str, kind: OrgKind) -> OrgKind:
+    return next((k for word, k in LEAD_KINDS.items() if lead.startswith(word)), kind)
+
+
+def _from_places(article: Article, places: list[PlaceMention], others: set[int]) -> list[Organization]:
+    """Place prefix + body + suffix, named as written. A body in which another place begins
+    (`临泉县依托临泉县…中心`) is no body: that later place prefixes the name."""
     text = article.text
     orgs = []
-    starts = {p.start for p in places}
+    starts = {p.start for p in places} | others
+    by_end = {p.end: p for p in places}
     for mention in places:
-        if mention.end in starts:
+        if mention.end in starts or mention.text in BODY_BREAKERS:
             continue
         hit = org_after_prefix(text, mention.end)
         if hit is None:
             continue
         end, kind = hit
-        rest = text[mention.end : end]
-        official = _prefix_name(mention)
-        full = official + rest if kind == OrgKind.government and official else mention.text + rest
+        if any(mention.end < s < end for s in starts):
+            continue
+        start = _with_lead(text, _chain_start(mention, by_end, kind))
+        kind = _lead_kind(text[start : mention.start], kind)
         orgs.append(
             Organization(
-                name=text[mention.start : end],
-                full_name=full,
+                name=text[start:end],
+                full_name=text[start:end],
                 kind=kind,
-                start=mention.start,
+                start=start,
                 end=end,
                 region_code=mention.region.code if mention.region else None,
             )
@@ -182,9 +272,11 @@ def _from_places(article: Article, places: list[PlaceMention]) -> list[Organizat
 def _from_level_prefixes(
     article: Article, places: list[PlaceMention], region: RegionRef | None
 ) -> list[Organization]:
-    """`旗民政局`, `自治区民政厅`, `市民政局`: the article's own unit at that level.
+    """`旗民政局`, `自治区民政厅`, `联合县妇联`: the article's own unit at that level, its
+    official name restored.
 
-    The level word must be a word of its own (jieba): `市场监督管理局` has no prefix `市`.
+    The level word must be a word of its own (jieba), after punctuation or a word that is
+    not a plural or scope (`市场监督管理局` has no prefix `市`; `各县民政局` is no one body).
     """
     text = article.text
     inside_place = {i for p in places for i in range(p.start, p.end)}
@@ -192,9 +284,11 @@ def _from_level_prefixes(
     orgs = []
     for match in LEVEL_PREFIX_RE.finditer(text):
         start = match.start()
-        if start in inside_place or text[start - 1 : start] not in LEVEL_PREFIX_BEFORE:
+        before = text[start - 1 : start]
+        if start in inside_place or match.end() not in bounds:
             continue
-        if match.end() not in bounds:
+        if before not in LEVEL_PREFIX_BEFORE and (start not in bounds
+                                                  or before in LEVEL_PREFIX_NOT_AFTER):
             continue
         hit = org_after_prefix(text, match.end())
         if hit is None:
@@ -203,42 +297,132 @@ def _from_level_prefixes(
         body = text[match.end() : end]
         if body.startswith(GENERIC_BODIES):
             continue
-        unit = scope_region(region, match.group(1))
-        unit_name = load().get(unit.code).name if unit else None
+        unit, unit_name = _level_unit(region, match.group(1))
+        lead = _with_lead(text, start)
+        kind = _lead_kind(text[lead:start], kind)
+        written = text[lead:end]
+        full = text[lead:start] + unit_name + body if unit_name else written
         orgs.append(
-            Organization(
-                name=text[start:end],
-                full_name=(unit_name + body) if unit_name else text[start:end],
-                kind=kind,
-                start=start,
-                end=end,
-                region_code=unit.code if unit else None,
-            )
+            Organization(name=written, full_name=full, kind=kind, start=lead, end=end,
+                         region_code=unit.code if unit else None)
         )
     return orgs
 
 
-def _from_outlet(article: Article) -> list[Organization]:
-    outlet = article.source_outlet or source_outlet(article)
-    if not outlet or outlet not in article.text:
-        return []
-    start = article.text.rindex(outlet)
-    end = start + len(outlet)
-    kind = next((k for s, k in SUFFIXES + OUTLET_SUFFIXES if outlet.endswith(s)), None)
-    if kind is None:
-        return []
-    return [Organization(name=outlet, full_name=outlet, kind=_kind(outlet, kind), start=start, end=end)]
+def _level_unit(region: RegionRef | None, level: str) -> tuple[RegionRef | None, str | None]:
+    """The unit a bare level word stands for in this article, and its official name."""
+    if level == XPCC_LEVEL:
+        division = _xpcc_division(region)
+        row = load().get(region.code) if division and region else None
+        return (region, division + row.name) if row else (None, None)
+    unit = scope_region(region, level)
+    return unit, load().get(unit.code).name if unit else None
+
+
+def _xpcc_division(region: RegionRef | None) -> str | None:
+    """`第八师` for 石河子市: the XPCC division sharing the region's code."""
+    if region is None:
+        return None
+    gaz = load()
+    return next((alias for alias, rows in gaz.aliases.items()
+                 if alias.startswith("第") and alias.endswith("师") and rows[0].code == region.code),
+                None)
+
+
+def _from_league_committees(article: Article, region: RegionRef | None) -> list[Organization]:
+    """`团市委` -> 共青团吉首市委员会, the unit taken from the article's region."""
+    orgs = []
+    for match in LEAGUE_COMMITTEE_RE.finditer(article.text):
+        unit, name = _level_unit(region, match.group(1))
+        if unit is None:
+            continue
+        orgs.append(Organization(name=match.group(0), full_name=f"共青团{name}委员会",
+                                 kind=OrgKind.association, start=match.start(),
+                                 end=match.end(), region_code=unit.code))
+    return orgs
+
+
+def _from_central_bodies(article: Article) -> list[Organization]:
+    """National bodies (`民政部`) and their departments (`民政部慈善事业促进和社会工作司`)."""
+    text = article.text
+    orgs = []
+    for name in CENTRAL_BODIES:
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if text[end : end + 1] not in ("门", "署"):
+                orgs.append(Organization(name=name, full_name=name, kind=OrgKind.government,
+                                         start=at, end=end, region_code=COUNTRY.code))
+                hit = org_after_prefix(text, end, DEPARTMENT_SUFFIXES, MAX_DEPARTMENT_BODY)
+                if hit is not None and hit[0] - end > 1:
+                    dept = text[at : hit[0]]
+                    orgs.append(Organization(name=dept, full_name=dept, kind=hit[1], start=at,
+                                             end=hit[0], region_code=COUNTRY.code))
+            at = text.find(name, end)
+    return orgs
+
+
+HIGHER_EDUCATION = [(s, k) for s, k in SUFFIXES if s in ("职业技术学院", "大学", "学院")]
+REGION_WORD_TAG = "ns"
+
+
+def _from_region_words(article: Article, taken: set[int]) -> list[Organization]:
+    """Universities named after a region that is no administrative unit (`赣南师范大学`,
+    `闽南师范大学`): a place word of jieba's dictionary that is not an everyday word
+    (`城市`), + body + a higher-education ending."""
+    text = article.text
+    orgs = []
+    pos = 0
+    for token in get_plain_tokenizer().cut(text, HMM=False):
+        start, pos = pos, pos + len(token)
+        if len(token) < 2 or start in taken or word_tag(token) != REGION_WORD_TAG:
+            continue
+        if is_ordinary_word(token):
+            continue
+        hit = org_after_prefix(text, pos, HIGHER_EDUCATION)
+        if hit is None:
+            continue
+        orgs.append(Organization(name=text[start : hit[0]], full_name=text[start : hit[0]],
+                                 kind=hit[1], start=start, end=hit[0]))
+    return orgs
+
+
+DELIMITED_OUTLETS = 2
+"""The first OUTLET_RES forms are delimited (`（据…）`, `来源：…`): all they hold is the credit.
+In the others (`XX日报记者`) only the outlet's own name, ending at the match, is furniture."""
+
+
+def _is_furniture(article: Article, org: Organization) -> bool:
+    """A mention in the source line or an outlet credit (`（据XX日报）`, `来源：XX`,
+    `XX日报记者`): a body named only there is the outlet, not an actor. (A byline that is no
+    outlet credit names the issuing body of a report, which is kept.)"""
+    if any(p.kind == BlockKind.source and p.start <= org.start < p.end for p in article.parts):
+        return True
+    for n, pattern in enumerate(OUTLET_RES):
+        for match in pattern.finditer(article.text):
+            start, end = match.span(1)
+            if n < DELIMITED_OUTLETS and start <= org.start < end:
+                return True
+            if n >= DELIMITED_OUTLETS and start <= org.start and org.end == end:
+                return True
+    return False
 
 
 def find_organizations(
     article: Article, places: list[PlaceMention], region: RegionRef | None
 ) -> list[Organization]:
-    """Named bodies of the article, one per full name, with the span of the first mention."""
+    """Named bodies of the article, one per full name, with the span of the first mention
+    outside the outlet furniture."""
     taken = {i for p in places for i in range(p.start, p.end)}
     loose = [p for p in prefix_places(article.text) if not taken & set(range(p.start, p.end))]
-    found = _from_places(article, places) + _from_places(article, loose)
+    loose_starts = {p.start for p in loose}
+    found = _from_places(article, places, loose_starts)
+    found += _from_places(article, loose, {p.start for p in places})
     found += _from_level_prefixes(article, places, region)
-    found += _from_outlet(article)
+    found += _from_league_committees(article, region)
+    found += _from_central_bodies(article)
+    found += _from_region_words(article, taken | {i for p in loose for i in range(p.start, p.end)})
+    found = [o for o in found if not _is_furniture(article, o)]
     found.sort(key=lambda o: (o.start, -o.end))
     kept: dict[str, Organization] = {}
     covered: list[tuple[int, int]] = []

@@ -85,7 +85,7 @@ def analyse(article: Article, published: date | None) -> ArticleFacts:
         article.source_outlet = source_outlet(article)
     figures = extract_figures(article, published or article.dateline)
     places = find_places(article.text)
-    region = article_region(article, places)
+    region = article_region(article, places, on=published or article.dateline)
     assign_regions(article, figures, places, region)
     organizations = find_organizations(article, places, region)
     link_actors(article, figures, organizations)

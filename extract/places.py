@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 import jieba
@@ -84,6 +85,12 @@ def _word_tags() -> dict[str, tuple[int, str]]:
             word, freq, tag = line.split()
             tags[word] = (int(freq), tag)
     return tags
+
+
+def word_tag(word: str) -> str | None:
+    """jieba's part-of-speech tag of a dictionary word (`ns` for place words), else None."""
+    entry = _word_tags().get(word)
+    return entry[1] if entry else None
 
 
 def is_ordinary_word(word: str) -> bool:
@@ -178,8 +185,11 @@ WEAK = "weak"
 kept only when another place of the text lies in the same province."""
 
 
-def _accept(text: str, cand: _Candidate, parent_before: bool, bounds: set[int]) -> bool | str:
-    """Evidence that a dictionary match is a place in this text (True, False or WEAK)."""
+def _accept(
+    text: str, cand: _Candidate, options: list[Division], parent_before: bool, bounds: set[int]
+) -> bool | str:
+    """Evidence that a dictionary match read as `options` is a place in this text (True,
+    False or WEAK)."""
     after = text[cand.end : cand.end + 2]
     if cand.how == "name" and cand.surface.endswith("市") and after.startswith(NOT_AFTER_NAME):
         return False
@@ -196,7 +206,7 @@ def _accept(text: str, cand: _Candidate, parent_before: bool, bounds: set[int]) 
     if _at_heading(text, cand):
         return True
     aligned = cand.start in bounds and cand.end in bounds
-    if all(o.level == RegionLevel.province for o in cand.options):
+    if all(o.level == RegionLevel.province for o in options):
         return aligned
     if not aligned or is_ordinary_word(cand.surface):
         return False
@@ -254,12 +264,20 @@ def _pick(opts: list[Division], context: list[Division], gaz: Gazetteer) -> Divi
     return None
 
 
-def find_places(text: str) -> list[PlaceMention]:
-    """Place mentions in `text`, each with its region (None when ambiguous)."""
+def _prefer_province(cand: _Candidate, options: list[Division]) -> list[Division]:
+    """`河北` is the province before it is 天津's 河北区: a province's own short name wins."""
+    provinces = [o for o in options if o.level == RegionLevel.province and o.short == cand.surface]
+    return provinces or options
+
+
+def _keep(
+    text: str, cands: list[_Candidate], bounds: set[int], established: dict[str, list[Division]]
+) -> list[tuple[_Candidate, list[Division], bool]]:
+    """Candidates with evidence of being places; `established` names (one-character stems
+    such as `忠县`) were seen after their parent elsewhere in the text and need no parent here."""
     gaz = load()
-    bounds = token_bounds(text)
     kept: list[tuple[_Candidate, list[Division], bool]] = []
-    for cand in _select(_candidates(text)):
+    for cand in cands:
         prev = kept[-1] if kept and kept[-1][0].end == cand.start else None
         options = cand.options
         parent_before = False
@@ -267,17 +285,36 @@ def find_places(text: str) -> list[PlaceMention]:
             narrowed = _under(options, prev[1], gaz)
             if narrowed:
                 options, parent_before = narrowed, True
-        verdict = _accept(text, cand, parent_before, bounds)
+        if not parent_before and cand.how == "short":
+            options = _prefer_province(cand, options)
+        if not parent_before and _needs_parent(cand) and cand.surface in established:
+            options, parent_before = established[cand.surface], True
+        verdict = _accept(text, cand, options, parent_before, bounds)
         if verdict:
             kept.append((cand, options, verdict == WEAK))
+    return kept
+
+
+def find_places(text: str, on: date | None = None) -> list[PlaceMention]:
+    """Place mentions in `text`, each with its region (None when ambiguous).
+
+    With `on`, a unit renamed or re-coded since is given as it was then (会理 in 2020 is
+    会理县 513425)."""
+    gaz = load()
+    bounds = token_bounds(text)
+    cands = _select(_candidates(text))
+    first = _keep(text, cands, bounds, {})
+    established = {c.surface: opts for c, opts, _ in first if _needs_parent(c)}
+    kept = _keep(text, cands, bounds, established) if established else first
     mentions = _corroborated(kept)
     regions = _resolve(mentions, gaz)
+    year = on.year if on else None
     return [
         PlaceMention(
             text=cand.surface,
             start=cand.start,
             end=cand.end,
-            region=gaz.region_ref(row) if row is not None else None,
+            region=gaz.region_ref(gaz.as_of(row, year)) if row is not None else None,
         )
         for (cand, _), row in zip(mentions, regions, strict=True)
     ]
@@ -334,15 +371,8 @@ def _weight(article: Article, mention: PlaceMention) -> int:
     return 1
 
 
-def article_region(article: Article, places: list[PlaceMention]) -> RegionRef | None:
-    """The most specific region the article is about.
-
-    The headline's place prefix decides when there is one; otherwise the deepest region
-    that holds at least half of the (weighted) place mentions of the article and its source.
-    """
-    head = _headline_prefix_region(article, places)
-    if head is not None:
-        return head
+def _majority_region(article: Article, places: list[PlaceMention]) -> RegionRef | None:
+    """The deepest region holding at least half of the weighted mentions (article and source)."""
     gaz = load()
     weights: dict[str, float] = {}
     total = 0.0
@@ -360,12 +390,130 @@ def article_region(article: Article, places: list[PlaceMention]) -> RegionRef | 
             weights[unit.code] = weights.get(unit.code, 0.0) + weight
     if not total:
         return None
-    depth = {RegionLevel.province: 0, RegionLevel.prefecture: 1, RegionLevel.county: 2}
     eligible = [c for c, w in weights.items() if w >= MAJORITY * total]
     if not eligible:
         return None
-    best = max(eligible, key=lambda c: (depth[rows[c].level], weights[c]))
+    best = max(eligible, key=lambda c: (DEPTH[rows[c].level], weights[c]))
     return gaz.region_ref(rows[best])
+
+
+DEPTH = {RegionLevel.country: -1, RegionLevel.province: 0, RegionLevel.prefecture: 1,
+         RegionLevel.county: 2}
+FOCUS_MIN_MENTIONS = 2
+"""A unit below the article's region needs at least this many body mentions to narrow it."""
+
+FURNITURE = (BlockKind.source, BlockKind.byline, BlockKind.dateline)
+"""Parts that credit or date the article rather than say what it is about."""
+
+
+def _in_parts(article: Article, start: int, kinds: tuple[BlockKind, ...]) -> bool:
+    return any(p.kind in kinds and p.start <= start < p.end for p in article.parts)
+
+
+def _headline_prefix_end(article: Article) -> int:
+    """Offset of the colon closing a `宁夏永宁：` headline prefix, or -1."""
+    head = _part_span(article, BlockKind.headline)
+    if head is None:
+        return -1
+    colon = min((i for i in (article.text.find("：", *head), article.text.find(":", *head))
+                 if i >= 0), default=-1)
+    return colon
+
+
+def _locates_next(mention: PlaceMention, row: Division, starts: dict[int, PlaceMention]) -> bool:
+    """True for a parent that only locates the next place of a chain (`大理州` in `大理州大理市`)."""
+    nxt = starts.get(mention.end)
+    if nxt is None or nxt.region is None or nxt.region.code == row.code:
+        return False
+    child = _division(nxt.region)
+    return child is not None and load().is_within(child, row.code)
+
+
+def _body_mentions(article: Article, places: list[PlaceMention]) -> list[Division]:
+    """Units the article's own text names, one per mention; outlet furniture, the headline
+    prefix and chain parents left out."""
+    prefix_end = _headline_prefix_end(article)
+    starts = {p.start: p for p in places}
+    out = []
+    for p in places:
+        if p.region is None or p.start < prefix_end or _in_parts(article, p.start, FURNITURE):
+            continue
+        row = _division(p.region)
+        if row is not None and not _locates_next(p, row, starts):
+            out.append(row)
+    return out
+
+
+def _focus(article: Article, places: list[PlaceMention], region: RegionRef) -> RegionRef:
+    """The most specific unit under `region` that a clear majority of the body's mentions
+    within `region` name (`云南大理：` over a body about 大理市 is 大理市); else `region`."""
+    gaz = load()
+    inside = [r for r in _body_mentions(article, places) if gaz.is_within(r, region.code)]
+    counts: dict[str, int] = {}
+    rows: dict[str, Division] = {}
+    for row in inside:
+        for unit in [row, *gaz.ancestors(row)]:
+            if unit.code == region.code:
+                break
+            rows[unit.code] = unit
+            counts[unit.code] = counts.get(unit.code, 0) + 1
+    clear = [c for c, n in counts.items()
+             if n > MAJORITY * len(inside) and n >= FOCUS_MIN_MENTIONS]
+    if not clear:
+        return region
+    best = max(clear, key=lambda c: (DEPTH[rows[c].level], counts[c]))
+    return gaz.region_ref(rows[best])
+
+
+DATE_YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+def article_year(article: Article, on: date | None = None) -> int | None:
+    """The year the article speaks from: `on`, else its dateline (field or dateline part)."""
+    if on is not None:
+        return on.year
+    if article.dateline is not None:
+        return article.dateline.year
+    for part in article.parts:
+        if part.kind == BlockKind.dateline:
+            found = DATE_YEAR_RE.search(article.text, part.start, part.end)
+            if found:
+                return int(found.group(1))
+    return None
+
+
+def article_region(
+    article: Article, places: list[PlaceMention], on: date | None = None
+) -> RegionRef | None:
+    """The most specific region the article is about.
+
+    The headline's place prefix decides when there is one; otherwise the deepest region
+    that holds at least half of the (weighted) place mentions of the article and its source.
+    Either is then narrowed to a unit under it that the body clearly concentrates on, and
+    given as it was in the article's year (`on`, else its dateline; undated, the year its
+    body's names imply): a unit re-coded since keeps its old code.
+    """
+    region = _headline_prefix_region(article, places) or _majority_region(article, places)
+    if region is None or region.code == COUNTRY.code:
+        return region
+    region = _focus(article, places, region)
+    gaz = load()
+    row = gaz.get(region.code)
+    if row is None:
+        return region
+    year = article_year(article, on)
+    then = gaz.as_of(row, year) if year is not None else _named_as_before(row, article, places)
+    return gaz.region_ref(then)
+
+
+def _named_as_before(row: Division, article: Article, places: list[PlaceMention]) -> Division:
+    """An undated article that calls its unit by a name the unit had only before (会理县 for
+    today's 会理市) is from then: that earlier unit, else `row`."""
+    gaz = load()
+    for named in _body_mentions(article, places):
+        if not named.current and named.valid_to and gaz.as_of(row, named.valid_to) == named:
+            return named
+    return row
 
 
 # --- figure region -----------------------------------------------------------------------

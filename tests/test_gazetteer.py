@@ -114,3 +114,13 @@ def test_the_product_needs_no_data_package_at_run_time():
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "513402"
+
+
+def test_unit_as_it_was_in_a_given_year():
+    g = load()
+    huili = g.get("513402")
+    assert (g.as_of(huili, 2020).code, g.as_of(huili, 2020).name) == ("513425", "会理县")
+    assert g.as_of(huili, 2021) is huili
+    assert g.as_of(huili, None) is huili
+    assert g.as_of(g.get("532901"), 1981).name == "下关市"
+    assert g.as_of(g.get("640121"), 2000).code == "640121"

@@ -163,3 +163,73 @@ def test_banner_scope_and_own_clause_places():
     figures = [figure(art, n) for n in ("151", "1825", "7", "1.1")]
     assign_regions(art, figures, places, region)
     assert [f.region.code for f in figures] == ["150623", "370000", "532900", "150000"]
+
+
+def test_one_character_county_alone_once_named_after_its_parent():
+    assert codes("江苏沛县：救助提速\n今年以来，沛县民政局简化流程。") == [
+        ("江苏", "320000"), ("沛县", "320322"), ("沛县", "320322")]
+    assert codes("今年以来，沛县民政局简化流程。") == []
+
+
+def test_province_short_name_before_a_district_of_the_same_short_name():
+    assert codes("聘请河北工程大学专家授课") == [("河北", "130000")]
+
+
+def test_headline_prefecture_narrowed_to_the_county_the_body_is_about():
+    art = article(
+        "云南大理：社工站提质增效",
+        "大理市民政局按照大理州民政局的部署推进工作。",
+        "大理市已建成社工站11个，大理州5家机构参与，大理市驻站社工达到57名。",
+    )
+    region = article_region(art, find_places(art.text))
+    assert (region.code, region.name) == ("532901", "云南省大理白族自治州大理市")
+
+
+def test_body_majority_narrowed_to_the_county_it_concentrates_on():
+    art = article(
+        "扎根边城的社工",
+        "珲春市春晖社会工作服务中心负责人介绍，珲春市靖和街道社工室每天开门。",
+        "她是延边州优秀社工，珲春市的老人都认识她，她还获评吉林省最美社工、延边州三八红旗手。",
+        source="（据延边日报）",
+    )
+    assert article_region(art, find_places(art.text)).code == "222404"
+
+
+def test_prefecture_with_no_dominant_county_stays_the_prefecture():
+    art = article(
+        "云南大理：社工站提质增效",
+        "大理州民政局部署推进工作，大理市、祥云县、宾川县、弥渡县各建成社工站10个以上。",
+    )
+    assert article_region(art, find_places(art.text)).code == "532900"
+
+
+def test_renamed_county_gets_the_code_valid_at_the_article_date():
+    from datetime import date
+
+    def with_dateline(day: str):
+        return assemble(0, [Block(kind=BlockKind.headline, text="四川会理：兜底保障"),
+                            Block(kind=BlockKind.dateline, text=day),
+                            Block(kind=BlockKind.body, text="全县低保对象3.84万人。")])
+
+    old = with_dateline("2020年9月18日")
+    region = article_region(old, find_places(old.text))
+    assert (region.code, region.name) == ("513425", "四川省凉山彝族自治州会理县")
+    new = with_dateline("2024年5月20日")
+    assert article_region(new, find_places(new.text)).code == "513402"
+    undated = article("四川会理：兜底保障", "全县低保对象3.84万人。")
+    places = find_places(undated.text)
+    assert article_region(undated, places).code == "513402"
+    assert article_region(undated, places, on=date(2019, 3, 1)).code == "513425"
+    assert [p.region.code for p in find_places("四川会理", on=date(2019, 3, 1))] == ["510000", "513425"]
+
+
+def test_undated_article_naming_its_unit_by_the_old_name_gets_the_old_code():
+    art = article("四川会理：兜底保障", "会理县民政局开展专项排查，全县低保对象3.84万人。")
+    places = find_places(art.text)
+    region = article_region(art, places)
+    assert region.code == "513425"
+    figures = [figure(art, "3.84")]
+    assign_regions(art, figures, places, region)
+    assert figures[0].region.code == "513425"
+    today = article("四川会理：兜底保障", "会理市民政局开展专项排查，全市低保对象3.84万人。")
+    assert article_region(today, find_places(today.text)).code == "513402"
