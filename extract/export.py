@@ -125,38 +125,24 @@ def figure_records(db, since=None, region=None, metric=None) -> list[dict]:
     return out
 
 
+def _record(model: type[Record], source, **overrides) -> dict:
+    """A validated export row: each field of `model` taken from `source` (a row or an
+    object) by name, unless given in `overrides`."""
+    get = source.get if isinstance(source, dict) else (lambda name: getattr(source, name, None))
+    values = {name: get(name) for name in model.model_fields if name not in overrides}
+    return model(**values, **overrides).model_dump(mode="json")
+
+
 def _figure_record(f: FigureView, kinds: list[str], story: dict[str, str], updated: str | None) -> dict:
-    return FigureRecord(
-        fact_id=f.fact_id,
-        document_id=f.document_id,
-        document_path=f.document_path,
-        article_id=f.article_id,
-        headline=f.headline,
-        source_outlet=f.source_outlet,
-        region_code=f.region_code,
-        region_name=f.region_name,
-        metric=f.metric,
-        subject=f.subject,
-        value=f.value,
-        value_max=f.value_max,
-        unit=f.unit,
-        value_yuan=f.value_yuan,
-        approx=f.approx,
-        part_of=f.part_of,
-        time_text=f.time_text,
+    return _record(
+        FigureRecord, f,
         period_start=_iso(f.period_start),
         period_end=_iso(f.period_end),
-        organization=f.organization,
-        quote=f.quote,
-        char_start=f.char_start,
-        char_end=f.char_end,
-        page=f.page,
         bbox=tuple(f.bbox) if f.bbox else None,
-        review_status=f.review_status,
         checks=kinds,
         updated_at=updated,
         story_id=story.get(f.article_id, f.article_id),
-    ).model_dump(mode="json")
+    )
 
 
 def article_records(db, since=None, region=None, metric=None) -> list[dict]:
@@ -166,22 +152,7 @@ def article_records(db, since=None, region=None, metric=None) -> list[dict]:
         "JOIN documents d ON d.document_id = a.document_id ORDER BY d.path, a.seq"
     )
     return [
-        ArticleRecord(
-            article_id=r["article_id"],
-            document_id=r["document_id"],
-            document_path=r["document_path"],
-            seq=r["seq"],
-            page=r["page"],
-            headline=r["headline"],
-            sections=json.loads(r["sections"] or "[]"),
-            lead=r["lead"],
-            caption=r["caption"],
-            source_outlet=r["source_outlet"],
-            region_code=r["region_code"],
-            region_name=r["region_name"],
-            text=r["text"],
-            updated_at=r["updated_at"],
-        ).model_dump(mode="json")
+        _record(ArticleRecord, r, sections=json.loads(r["sections"] or "[]"))
         for r in rows
         if in_region(r["region_code"], region) and changed_after(r["updated_at"], since)
     ]
@@ -196,17 +167,7 @@ def organization_records(db, since=None, region=None, metric=None) -> list[dict]
         "JOIN documents d ON d.document_id = a.document_id ORDER BY d.path, a.seq, o.char_start"
     )
     return [
-        OrganizationRecord(
-            article_id=r["article_id"],
-            document_id=r["document_id"],
-            name=r["name"],
-            full_name=r["full_name"],
-            kind=r["kind"],
-            region_code=r["region_code"],
-            char_start=r["char_start"],
-            char_end=r["char_end"],
-            updated_at=r["updated_at"],
-        ).model_dump(mode="json")
+        _record(OrganizationRecord, r)
         for r in rows
         if in_region(r["region_code"] or r["article_region_code"], region)
         and changed_after(r["updated_at"], since)
@@ -215,19 +176,7 @@ def organization_records(db, since=None, region=None, metric=None) -> list[dict]
 
 def check_records(db, since=None, region=None, metric=None) -> list[dict]:
     return [
-        CheckRecord(
-            check_id=c.check_id,
-            kind=c.kind.value,
-            severity=c.severity.value,
-            verdict=c.verdict,
-            region_code=c.region_code,
-            metric=c.metric,
-            fact_ids=c.fact_ids,
-            article_ids=c.article_ids,
-            explanation=c.explanation,
-            details=c.details,
-            created_at=_iso(c.created_at),
-        ).model_dump(mode="json")
+        _record(CheckRecord, c, kind=c.kind.value, severity=c.severity.value, created_at=_iso(c.created_at))
         for c in stored_checks(db)
         if in_region(c.region_code, region)
         and metric_matches(c.metric, metric)
