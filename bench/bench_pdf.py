@@ -8,8 +8,11 @@ of pdfplumber `extract_text()` and of pypdfium2 `get_text_range()` (best round o
 four interleaved within every round), with the full path's time as a multiple of pypdfium2's
 raw text and its speed against pdfplumber's; then peak memory of the full path on a 200-page
 file made in /tmp by repeating those pages (against a 20-page file, to show it stays flat):
-page by page (the working memory) and with the whole Document kept by `read_pdf` (which adds
-the text and character boxes of every page). The last line is a summary to quote.
+page by page (`iter_pdf_pages`, the working memory), with the whole Document kept by
+`read_pdf` (which adds the text and character boxes of every page), and of the real ingest
+path, `extract.pipeline.extract_document` (layout, articles, figures, places, organisations
+and word segmentation, page by page), next to the same stages run over a whole Document
+first (how ingest worked before). The last line is a summary to quote.
 """
 
 from __future__ import annotations
@@ -99,26 +102,40 @@ PEAK_SCRIPT = """
 import resource, sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from extract.layout import layout_page
-from extract.pdf import BACKENDS, page_from_raw, read_pdf
-path = Path({path!r})
-if {keep!r}:
-    n = len(read_pdf(path, "bench", backend={backend!r}).pages)
+path, backend, mode = Path({path!r}), {backend!r}, {mode!r}
+if mode == "pages":
+    from extract.pdf import iter_pdf_pages
+    n = sum(1 for _ in iter_pdf_pages(path, backend))
+elif mode == "document":
+    from extract.pdf import read_pdf
+    n = len(read_pdf(path, "bench", backend=backend).pages)
+elif mode == "ingest":
+    from extract.pipeline import extract_pdf
+    n = len(extract_pdf(path, backend)[0].pages)
 else:
-    n = 0
-    for raw in BACKENDS[{backend!r}](path):
-        page, size = page_from_raw(raw)
-        page.blocks = layout_page(page, raw, size)
-        n += 1
+    from extract.nlp import segment_words
+    from extract.pdf import read_pdf
+    from extract.pipeline import analyse, articles_of
+    document = read_pdf(path, "bench", backend=backend)
+    extracted = [(a, analyse(a, None), segment_words(a.text)) for a in articles_of(document)]
+    n = len(document.pages)
 print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 """
+MODES = {
+    "pages": "full path, page by page",
+    "document": "read_pdf, Document kept",
+    "ingest": "ingest: extract_document",
+    "whole": "ingest stages over a kept Document (before)",
+}
 
 
-def peak_mb(path: Path, backend: str, keep: bool) -> tuple[int, int]:
-    """Peak RSS of one run in a fresh process: the full path page by page (`keep` False:
-    each page's blocks are dropped after layout, the working memory) or `read_pdf` keeping
-    the whole Document (its text and character boxes grow with the file)."""
-    code = PEAK_SCRIPT.format(root=str(ROOT), path=str(path), backend=backend, keep=keep)
+def peak_mb(path: Path, backend: str, mode: str) -> tuple[int, int]:
+    """Peak RSS of one run in a fresh process, in one of `MODES`: the full path page by page
+    (each page dropped once laid out: the working memory), `read_pdf` keeping the whole
+    Document (its text and character boxes grow with the file), the ingest path
+    (`extract_pdf`, which `extract_document` runs for a PDF: NLP models loaded, one page at a
+    time), or the ingest stages run over a whole Document read first."""
+    code = PEAK_SCRIPT.format(root=str(ROOT), path=str(path), backend=backend, mode=mode)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     pages, mb = out.stdout.split()
     return int(pages), int(mb)
@@ -151,18 +168,21 @@ def main() -> None:
         long = make_long_pdf(args.pages, Path(tmp) / f"pages{args.pages}.pdf")
         print(f"peak RSS of a fresh process (20 pages vs {args.pages} pages):")
         peaks = {}
-        for backend in ("pdfium", "pdfplumber"):
-            for keep, what in ((False, "page by page"), (True, "read_pdf, Document kept")):
-                n_short, mb_short = peak_mb(short, backend, keep)
-                n_long, mb_long = peak_mb(long, backend, keep)
-                peaks[backend, keep] = (n_short, mb_short, n_long, mb_long)
-                print(f"  full path ({backend}, {what}): {n_short} pages {mb_short} MB, "
-                      f"{n_long} pages {mb_long} MB, ratio x{mb_long / mb_short:.2f}")
-    n_short, mb_short, n_long, mb_long = peaks["pdfium", False]
+        runs = [(b, m) for b in ("pdfium", "pdfplumber") for m in ("pages", "document")]
+        for backend, mode in [*runs, ("pdfium", "ingest"), ("pdfium", "whole")]:
+            n_short, mb_short = peak_mb(short, backend, mode)
+            n_long, mb_long = peak_mb(long, backend, mode)
+            peaks[backend, mode] = (n_short, mb_short, n_long, mb_long)
+            print(f"  {MODES[mode]} ({backend}): {n_short} pages {mb_short} MB, "
+                  f"{n_long} pages {mb_long} MB, ratio x{mb_long / mb_short:.2f}")
+    n_short, mb_short, n_long, mb_long = peaks["pdfium", "pages"]
+    i_short, i_long = peaks["pdfium", "ingest"][1], peaks["pdfium", "ingest"][3]
     print(f"summary: the full PDF path (pypdfium2 chars -> lines -> layout blocks) takes "
           f"{raw / results[FULL]:.2f}x the time of pypdfium2's raw text (target <= 2x), "
           f"runs {results[FULL] / plumber:.1f}x as fast as pdfplumber extract_text(); "
-          f"peak memory {mb_short} MB at {n_short} pages, {mb_long} MB at {n_long} pages")
+          f"peak memory {mb_short} MB at {n_short} pages, {mb_long} MB at {n_long} pages; "
+          f"ingest (extract_document) {i_short} MB at {n_short} pages, {i_long} MB at {n_long} pages "
+          f"(x{i_long / i_short:.2f})")
 
 
 if __name__ == "__main__":

@@ -700,15 +700,15 @@ def page_from_raw(raw: RawPage) -> tuple[Page, float]:
     return page, size
 
 
-def read_pdf(path: Path, document_id: str, backend: Backend = "pdfium") -> Document:
-    """Read a PDF into pages of cleaned lines and, via `extract.layout`, ordered blocks.
+def iter_pdf_pages(path: Path, backend: Backend = "pdfium") -> Iterator[Page]:
+    """Each page of a PDF, read, cleaned and laid out, one at a time.
 
-    Pages are read one at a time; once a page's blocks are built its lines drop their
-    character boxes (the blocks carry them on), and nothing of the backend is kept."""
+    A page is yielded with its lines (without character boxes: its blocks carry them on) and
+    its ordered blocks, before the next page is read; nothing of the backend is kept, so a
+    caller that lets go of each page runs in memory that does not grow with the file."""
     from extract.layout import layout_page
 
     path = Path(path)
-    pages = []
     for raw in BACKENDS[backend](path):
         page, size = page_from_raw(raw)
         if PageFlag.needs_ocr in page.flags:
@@ -722,8 +722,21 @@ def read_pdf(path: Path, document_id: str, backend: Backend = "pdfium") -> Docum
         del raw
         for line in page.lines:
             line.char_boxes = None
-        pages.append(page)
+        yield page
+
+
+def pdf_document(path: Path, document_id: str, pages: list[Page]) -> Document:
+    """The Document of a PDF at `path` holding `pages` (all of them, or their headers)."""
+    path = Path(path)
     return Document(
         document_id=document_id, path=str(path), kind=DocumentKind.pdf,
         size=path.stat().st_size, pages=pages,
     )
+
+
+def read_pdf(path: Path, document_id: str, backend: Backend = "pdfium") -> Document:
+    """Read a PDF into pages of cleaned lines and, via `extract.layout`, ordered blocks.
+
+    Every page is kept, with the text and character boxes of its blocks; the ingest path
+    (`extract.pipeline.extract_document`) uses `iter_pdf_pages` instead and keeps none."""
+    return pdf_document(path, document_id, list(iter_pdf_pages(path, backend)))

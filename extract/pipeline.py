@@ -17,7 +17,7 @@ import sqlite_utils
 
 import extract
 from extract import store
-from schemas import Article, ArticleFacts, BBox, Document, DocumentKind
+from schemas import Article, ArticleFacts, BBox, Document, DocumentKind, Page
 
 SUFFIXES = {".txt", ".md", ".pdf"}
 
@@ -58,20 +58,29 @@ def unsupported_files(paths: Iterable[Path]) -> list[Path]:
 
 def articles_of(document: Document) -> list[Article]:
     """Stage 2-3: the document's pages become articles (text: reflow + segment; PDF: layout)."""
-    from extract.segment import assemble, segment, source_outlet_of
+    from extract.segment import segment
 
     if document.kind == DocumentKind.text:
         from extract.reflow import reflow
 
         blocks = [b for page in document.pages for b in reflow(page)]
         return segment(blocks)
-    from extract.layout import group_articles
-
     articles: list[Article] = []
     for page in document.pages:
-        for group in group_articles(page):
-            outlet = next((source_outlet_of(b.text) for b in group if b.kind == "source"), None)
-            articles.append(assemble(len(articles), group, outlet))
+        articles.extend(page_articles(page, len(articles)))
+    return articles
+
+
+def page_articles(page: Page, first_seq: int) -> list[Article]:
+    """A laid-out PDF page's articles, numbered on from `first_seq` (an article never spans
+    pages: the layout groups blocks page by page)."""
+    from extract.layout import group_articles
+    from extract.segment import assemble, source_outlet_of
+
+    articles: list[Article] = []
+    for group in group_articles(page):
+        outlet = next((source_outlet_of(b.text) for b in group if b.kind == "source"), None)
+        articles.append(assemble(first_seq + len(articles), group, outlet))
     return articles
 
 
@@ -110,10 +119,16 @@ def span_box(article: Article, start: int, end: int) -> tuple[int | None, BBox |
 
 
 def extract_document(path: Path) -> tuple[Document, Extracted]:
-    """Read one file and extract everything from it; raises ReadError for a bad file."""
-    from extract.nlp import segment_words
-    from extract.read import read_document
+    """Read one file and extract everything from it; raises ReadError for a bad file.
 
+    The Document returned is its header: pages keep number, size and flags, not their lines
+    or blocks. A PDF goes page by page (`extract_pdf`)."""
+    from extract.nlp import segment_words
+    from extract.read import PDF_SUFFIXES, read_document
+
+    path = Path(path)
+    if path.suffix.lower() in PDF_SUFFIXES:
+        return extract_pdf(path)
     document = read_document(path)
     extracted = [
         (article, analyse(article, document.published), segment_words(article.text))
@@ -123,6 +138,29 @@ def extract_document(path: Path) -> tuple[Document, Extracted]:
         page.lines = []
         page.blocks = None
     return document, extracted
+
+
+def extract_pdf(path: Path, backend: str = "pdfium") -> tuple[Document, Extracted]:
+    """`extract_document` for a PDF in working memory that does not grow with its page count
+    (only the results returned do): each page is read, laid out, cut into articles and
+    analysed, then its lines, blocks and the articles' character boxes are let go before the
+    next page is read."""
+    from extract.nlp import segment_words
+    from extract.pdf import iter_pdf_pages, pdf_document
+    from extract.read import source_bytes
+
+    document_id = hashlib.sha256(source_bytes(path)).hexdigest()
+    pages: list[Page] = []
+    extracted: Extracted = []
+    for page in iter_pdf_pages(path, backend):
+        for article in page_articles(page, len(extracted)):
+            facts = analyse(article, None)
+            article.char_boxes = None
+            extracted.append((article, facts, segment_words(article.text)))
+        page.lines = []
+        page.blocks = None
+        pages.append(page)
+    return pdf_document(path, document_id, pages), extracted
 
 
 def _extract_or_error(path: Path) -> tuple[Document, Extracted] | str:

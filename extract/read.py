@@ -68,9 +68,9 @@ class ReadError(Exception):
         super().__init__(f"{self.path}: {reason}")
 
 
-def read_document(path: Path) -> Document:
-    """Read one bulletin file (text or PDF) into a Document keyed by the SHA-256 of its bytes."""
-    path = Path(path)
+def source_bytes(path: Path) -> bytes:
+    """The bytes of a bulletin file; ReadError for an unsupported type, an unreadable or an
+    empty file. A document's id is the SHA-256 of these bytes."""
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES | PDF_SUFFIXES:
         raise ReadError(path, f"unsupported file type {suffix or '(no suffix)'!r}")
@@ -80,6 +80,14 @@ def read_document(path: Path) -> Document:
         raise ReadError(path, f"cannot open file: {exc.strerror or exc}") from exc
     if not data:
         raise ReadError(path, "empty file (0 bytes)")
+    return data
+
+
+def read_document(path: Path) -> Document:
+    """Read one bulletin file (text or PDF) into a Document keyed by the SHA-256 of its bytes."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    data = source_bytes(path)
     document_id = hashlib.sha256(data).hexdigest()
     if suffix in PDF_SUFFIXES:
         from extract.pdf import read_pdf

@@ -83,3 +83,21 @@ def test_worker_processes_store_the_same_figures(tmp_path):
         stored.append(conn.execute(figures_sql).fetchall())
         conn.close()
     assert stored[0] and stored[0] == stored[1]
+
+
+def test_worker_processes_store_the_same_pdf_figures_with_boxes(tmp_path):
+    files = sorted((CORPUS / "pdf").glob("corpus_*.pdf"))[:3]
+    figures_sql = "SELECT fact_id, metric, value, unit, page, bbox FROM figures ORDER BY fact_id"
+    stored = []
+    for workers in (1, 2):
+        db = tmp_path / f"w{workers}.db"
+        result = runner.invoke(app, ["ingest", *map(str, files), "--db", str(db), "--workers", str(workers),
+                                     "--no-check"])
+        assert result.exit_code == 0, result.output
+        conn = sqlite3.connect(db)
+        stored.append(conn.execute(figures_sql).fetchall())
+        pages = conn.execute("SELECT DISTINCT pages FROM documents").fetchall()
+        conn.close()
+        assert pages == [(1,)]
+    assert stored[0] and stored[0] == stored[1]
+    assert all(page == 1 and bbox for *_, page, bbox in stored[0])

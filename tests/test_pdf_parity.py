@@ -22,7 +22,7 @@ from conftest import CORPUS, GOLD
 from extract.cli import app
 from extract.layout import group_articles
 from extract.pdf import read_pdf
-from extract.pipeline import extract_document
+from extract.pipeline import articles_of, extract_document
 from extract.segment import assemble
 from schemas import BlockKind
 
@@ -41,6 +41,13 @@ RENDERED = [(pdf, i, tuple(a["from"])) for pdf in PAGES for i, a in enumerate(ex
 @cache
 def extracted(path: Path):
     return extract_document(path)[1]
+
+
+@cache
+def char_boxes_of(path: Path) -> list:
+    """Each article's character boxes, from the whole Document (ingest lets them go once its
+    figures have their boxes)."""
+    return [a.char_boxes for a in articles_of(read_pdf(path, "test"))]
 
 
 def figure_key(figure) -> tuple:
@@ -111,6 +118,9 @@ def test_pdf_figures_have_page_boxes_around_their_numbers(pdf: Path):
         doc.pages[0].close()
     figures = 0
     for article, facts, _ in extracted(pdf):
+        assert article.char_boxes is None
+        boxes = char_boxes_of(pdf)[article.seq]
+        assert len(boxes) == len(article.text)
         for figure in facts.figures:
             figures += 1
             assert figure.page == 1
@@ -122,7 +132,7 @@ def test_pdf_figures_have_page_boxes_around_their_numbers(pdf: Path):
             digits = [i for i, ch in enumerate(span, figure.char_start) if NUMBER_CHARS.match(ch)]
             assert digits, span
             for i in digits:
-                assert article.char_boxes[i] is not None and inside(article.char_boxes[i], figure.bbox)
+                assert boxes[i] is not None and inside(boxes[i], figure.bbox)
             drawn = "".join(c["text"] for c in page_chars if centre_inside(c, figure.bbox))
             for ch in (article.text[i] for i in digits):
                 assert ch in drawn, (figure.quote, drawn)
