@@ -95,6 +95,10 @@ def read_document(path: Path) -> Document:
         return read_pdf(path, document_id)
     text, encoding = decode_text(data, path)
     text = normalize_text(text)
+    if suffix == ".md":
+        from extract.markdown import markdown_to_text
+
+        text = markdown_to_text(text)
     if not text.strip():
         raise ReadError(path, "file contains no text (only whitespace or invisible characters)")
     lines = [Line(text=line, page=1) for line in text.split("\n")]
