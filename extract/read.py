@@ -139,12 +139,39 @@ def decode_text(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
         return text, "utf-8"
     try:
         text = data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise ReadError(path, "unknown encoding: not UTF-8, UTF-16 or GB18030/GBK text") from exc
-    check_plausible(text, path, "gb18030")
-    if common_hanzi_share(text) < MIN_COMMON_HANZI_SHARE:
-        raise ReadError(path, "unknown encoding: bytes decode as GB18030 but not as Chinese text")
+        check_plausible(text, path, "gb18030")
+        if common_hanzi_share(text) < MIN_COMMON_HANZI_SHARE:
+            raise ReadError(path, "unknown encoding: bytes decode as GB18030 but not as Chinese text")
+    except (UnicodeDecodeError, ReadError) as exc:
+        second = second_opinion(data, path)
+        if second is None:
+            if isinstance(exc, ReadError):
+                raise
+            raise ReadError(path, "unknown encoding: not UTF-8, UTF-16 or GB18030/GBK text") from exc
+        return second
     return text, "gb18030"
+
+
+SECOND_OPINION_ENCODINGS = {"big5", "big5hkscs", "cp950"}
+"""Other Chinese encodings a bulletin may come in (traditional-character offices in Hong Kong,
+Macao, Taiwan); accepted only on charset-normalizer's word and as real Chinese text."""
+
+
+def second_opinion(data: bytes, path: Path | str) -> tuple[str, str] | None:
+    """charset-normalizer's best guess, when it is a known Chinese encoding and reads as Chinese."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding not in SECOND_OPINION_ENCODINGS:
+        return None
+    text = str(best)
+    try:
+        check_plausible(text, path, best.encoding)
+    except ReadError:
+        return None
+    if common_hanzi_share(text) < MIN_COMMON_HANZI_SHARE:
+        return None
+    return text, best.encoding
 
 
 def is_plain_char(ch: str) -> bool:

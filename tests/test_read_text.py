@@ -27,6 +27,7 @@ def lines_of(path: Path) -> list[str]:
         ("gb18030_bulletin.txt", "gb18030", "广东乳源：瑶族村寨建起儿童之家"),
         ("utf8_bom_bulletin.txt", "utf-8-sig", "吉林珲春：社区养老服务中心投入运营"),
         ("utf16_bulletin.txt", "utf-16", "河北涉县：社工人才培训班开班"),
+        ("big5_bulletin.txt", "big5", "澳門社工：長者服務網絡覆蓋全澳"),
     ],
 )
 def test_encodings_are_detected(name, encoding, headline):
