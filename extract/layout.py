@@ -690,13 +690,19 @@ def draw_layout(pdf_path: Path, page_number: int, png_path: Path, figure_boxes: 
     with pdfplumber.open(str(pdf_path)) as pdf:
         pl_page = pdf.pages[page_number - 1]
         image = pl_page.to_image(resolution=110)
+        dx, dy = pl_page.cropbox[0], pl_page.cropbox[1]
+
+        def drawn(box) -> BBox:
+            """A visible-page box (`extract.pdf.PageView`) in pdfplumber's MediaBox coordinates."""
+            return box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy
+
         for leaf in xy_cut(split_header_footer(page.lines, page, raw.rules)[0], m):
-            image.draw_rect(union([ln.bbox for ln in leaf]), fill=None, stroke="#bbbbbb", stroke_width=1)
+            image.draw_rect(drawn(union([ln.bbox for ln in leaf])), fill=None, stroke="#bbbbbb", stroke_width=1)
         for block in blocks:
             color = KIND_COLORS.get(block.kind, "#000000")
-            image.draw_rect(block.bbox, fill=None, stroke=color, stroke_width=2)
+            image.draw_rect(drawn(block.bbox), fill=None, stroke=color, stroke_width=2)
         for box in figure_boxes:
-            image.draw_rect(tuple(box), fill=None, stroke="#ff00ff", stroke_width=3)
+            image.draw_rect(drawn(tuple(box)), fill=None, stroke="#ff00ff", stroke_width=3)
         scale = image.scale
         draw = ImageDraw.Draw(image.annotated)
         for block in blocks:

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extract.read import CJK_COMPAT_MAP
 from schemas import Document, DocumentKind, Line, Page, PageFlag
 
 Backend = str  # "pdfium" | "pdfplumber"
@@ -33,6 +34,9 @@ WHITE = 0.95
 SPACE_RATIO = 0.25
 """A gap this many ems wider than the usual letter spacing is a space."""
 CID_RE = re.compile(r"\(cid:\d+\)")
+PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010fffd]")
+"""Private-use code points: what a font without a ToUnicode map (a Type 3 or symbolic
+font) yields instead of its characters; placeholders like `(cid:N)`, never text."""
 BOLD_NAME_RE = re.compile(r"bold|heavy|black|hei|黑|demi", re.IGNORECASE)
 LATIN1_HIGH = re.compile(r"[\u00a1-\u00fe]")
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -110,6 +114,49 @@ def _classify_graphic(box, width: float, height: float, raw: RawPage, filled: bo
 PDFIUM_REOPEN_PAGES = 16
 """pdfium caches every font and resource it parses until its document is closed (a page
 that embeds its own fonts adds them for good), so the document is reopened this often."""
+
+
+@dataclass(frozen=True)
+class PageView:
+    """The visible page: the CropBox within the MediaBox (PDF user space, y up) turned by
+    /Rotate (clockwise degrees). Every box the reader gives out is in points from the visible
+    page's top-left corner, x to the right and y down, as pdfplumber measures a page whose
+    boxes start at (0, 0) and the OCR reader measures its rendering; content outside the
+    visible page is clipped off (`clip_to_page`)."""
+
+    left: float
+    bottom: float
+    right: float
+    top: float
+    rotation: int = 0
+
+    @classmethod
+    def of_pdfium(cls, page) -> PageView:
+        left, bottom, right, top = page.get_bbox()
+        return cls(left, bottom, right, top, page.get_rotation() % 360)
+
+    def to_page(self, x0, y0, x1, y1):
+        """User-space boxes (left, top, right, bottom; y up; numbers or numpy arrays) as rows
+        (x0, top, x1, bottom) on the visible page."""
+        import numpy as np
+
+        r, left, bottom, right, top = self.rotation, self.left, self.bottom, self.right, self.top
+        if r == 90:
+            rows = (y1 - bottom, x0 - left, y0 - bottom, x1 - left)
+        elif r == 180:
+            rows = (right - x1, y1 - bottom, right - x0, y0 - bottom)
+        elif r == 270:
+            rows = (top - y0, right - x1, top - y1, right - x0)
+        else:
+            rows = (x0 - left if left else x0, top - y0, x1 - left if left else x1, top - y1)
+        if isinstance(x0, np.ndarray):
+            return np.stack(rows)
+        return rows
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """One user-space box (y0 its top, y1 its bottom) on the visible page, corners sorted."""
+        a, b, c, d = self.to_page(x0, y0, x1, y1)
+        return min(a, c), min(b, d), max(a, c), max(b, d)
 
 
 def pdfium_pages(path: Path) -> Iterator[RawPage]:
@@ -193,6 +240,7 @@ def _pdfium_page(page, number: int, pr) -> RawPage:
     import numpy as np
 
     width, height = page.get_size()
+    view = PageView.of_pdfium(page)
     textpage = page.get_textpage()
     calls = _PdfiumCalls.get(pr)
     try:
@@ -212,7 +260,7 @@ def _pdfium_page(page, number: int, pr) -> RawPage:
         thin = np.flatnonzero(box[:, 2] - box[:, 0] < 0.05).tolist()
         if thin:
             _pdfium_widen(tp, [(keep[k], k, styles[objects[k]][0]) for k in thin], box, pr)
-        coords = np.stack([box[:, 0], height - box[:, 1], box[:, 2], height - box[:, 3]])
+        coords = view.to_page(box[:, 0], box[:, 1], box[:, 2], box[:, 3])
         values, index = np.unique(coords, return_inverse=True)
         shared = values.tolist()
         x0s, tops, x1s, bottoms = ([shared[k] for k in row] for row in index.reshape(4, -1).tolist())
@@ -222,7 +270,7 @@ def _pdfium_page(page, number: int, pr) -> RawPage:
     glyphs = [Glyph(ch, x0, top, x1, bottom, *styles[obj], ch.isspace())
               for ch, x0, top, x1, bottom, obj in zip(chars, x0s, tops, x1s, bottoms, objects, strict=True)]
     raw = RawPage(number, width, height, glyphs, coords_shared=True)
-    _pdfium_graphics(page, raw, pr)
+    _pdfium_graphics(page, raw, pr, view)
     return raw
 
 
@@ -290,7 +338,7 @@ def _pdfium_widen(tp, thin: list[tuple[int, int, float]], box, pr) -> None:
         box[row, 0], box[row, 2] = cbox[0].value, max(cbox[1].value, cbox[0].value + size * 0.5)
 
 
-def _pdfium_graphics(page, raw: RawPage, pr) -> None:
+def _pdfium_graphics(page, raw: RawPage, pr, view: PageView) -> None:
     x0, b, x1, t = (ctypes.c_float() for _ in range(4))
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     for i in range(pr.FPDFPage_CountObjects(page.raw)):
@@ -300,7 +348,7 @@ def _pdfium_graphics(page, raw: RawPage, pr) -> None:
             continue
         if not pr.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in (x0, b, x1, t))):
             continue
-        box = (x0.value, raw.height - t.value, x1.value, raw.height - b.value)
+        box = view.box(x0.value, t.value, x1.value, b.value)
         if kind == pr.FPDF_PAGEOBJ_IMAGE:
             raw.images.append(box)
             continue
@@ -321,6 +369,9 @@ def plumber_pages(path: Path) -> Iterator[RawPage]:
 
 
 def _plumber_page(page) -> RawPage:
+    """pdfplumber measures from the MediaBox's corner; boxes are moved to the visible page
+    (its CropBox), as `PageView` does for pdfium."""
+    left, top, right, bottom = page.cropbox
     glyphs = []
     for c in page.chars:
         text = c["text"]
@@ -329,19 +380,22 @@ def _plumber_page(page) -> RawPage:
             name = name.decode("gbk", "replace")
         visible = not _is_white(c.get("non_stroking_color"))
         glyphs.append(
-            Glyph(text, c["x0"], c["top"], c["x1"], c["bottom"], c["size"], name,
+            Glyph(text, c["x0"] - left, c["top"] - top, c["x1"] - left, c["bottom"] - top, c["size"], name,
                   bool(BOLD_NAME_RE.search(name)), visible, text.isspace())
         )
-    raw = RawPage(page.page_number, float(page.width), float(page.height), glyphs)
+    raw = RawPage(page.page_number, float(right - left), float(bottom - top), glyphs)
     if not glyphs and _shows_text(page):
         raw.flags.append(PageFlag.needs_ocr)
+
+    def moved(obj) -> tuple[float, float, float, float]:
+        return obj["x0"] - left, obj["top"] - top, obj["x1"] - left, obj["bottom"] - top
+
     for im in page.images:
-        raw.images.append((im["x0"], im["top"], im["x1"], im["bottom"]))
+        raw.images.append(moved(im))
     for ln in page.lines:
-        _classify_graphic((ln["x0"], ln["top"], ln["x1"], ln["bottom"]), raw.width, raw.height, raw, False, True)
+        _classify_graphic(moved(ln), raw.width, raw.height, raw, False, True)
     for rc in page.rects:
-        _classify_graphic((rc["x0"], rc["top"], rc["x1"], rc["bottom"]), raw.width, raw.height, raw,
-                          bool(rc.get("fill")), bool(rc.get("stroke")))
+        _classify_graphic(moved(rc), raw.width, raw.height, raw, bool(rc.get("fill")), bool(rc.get("stroke")))
     return raw
 
 
@@ -425,7 +479,8 @@ def body_size(glyphs: list[Glyph]) -> float:
 
 
 def clean_glyphs(raw: RawPage) -> tuple[list[Glyph], float]:
-    """Mark invisible, white, tiny and placeholder glyphs; fold safe full-width forms.
+    """Mark invisible, white, tiny and placeholder glyphs; fold safe full-width forms and
+    Kangxi radicals / compatibility ideographs (`extract.read.CJK_COMPAT_MAP`) one to one.
 
     Marked glyphs stay in the list (not `visible`) so that a hidden spacer or a space still
     bridges the gap it fills when lines are built; they never reach the text.
@@ -434,6 +489,8 @@ def clean_glyphs(raw: RawPage) -> tuple[list[Glyph], float]:
     if changed:
         raw.flags.append(PageFlag.mojibake_redecoded)
     cids = {id(g) for g in glyphs if len(g.text) > 1 and _is_cid(g)}
+    if PRIVATE_USE_RE.search("".join(g.text for g in glyphs)):
+        cids.update(id(g) for g in glyphs if PRIVATE_USE_RE.search(g.text))
     if cids:
         raw.flags.append(PageFlag.cid_placeholders)
         size = body_size([g for g in glyphs if not g.space and id(g) not in cids])
@@ -445,6 +502,8 @@ def clean_glyphs(raw: RawPage) -> tuple[list[Glyph], float]:
             g.visible = False
         elif g.text in FULLWIDTH_SAFE:
             g.text = unicodedata.normalize("NFKC", g.text)
+        elif g.text in CJK_COMPAT_MAP:
+            g.text = CJK_COMPAT_MAP[g.text]
     return glyphs, size
 
 
@@ -588,6 +647,42 @@ def _uniform_spread(x0, x1, size, small, dy_ok):
     return uniform
 
 
+BASELINE_JITTER = 0.15
+"""Ems by which the middles of glyphs set on one baseline may differ (glyphs placed one by
+one, fonts of different ascent on one line)."""
+
+
+def baseline_order(runs: list[list[Glyph]]) -> list[list[Glyph]]:
+    """Runs top to bottom by baseline, left to right along one baseline.
+
+    Runs whose middles lie within `BASELINE_JITTER` ems of the first run of their band form
+    one band and are ordered by x, so that glyphs drawn one at a time in any order, with a
+    little vertical jitter, still come left to right."""
+    def mid(run: list[Glyph]) -> float:
+        return (run[0].top + run[0].bottom) / 2
+
+    bands: list[list[list[Glyph]]] = []
+    anchor = 0.0
+    for run in sorted(runs, key=mid):
+        m = mid(run)
+        if not bands or m - anchor > BASELINE_JITTER * max(run[0].size, 1.0):
+            bands.append([])
+            anchor = m
+        bands[-1].append(run)
+    return [run for band in bands for run in sorted(band, key=lambda r: r[0].x0)]
+
+
+def _fits_into(first: Glyph, end: Glyph, left: Glyph, right: Glyph, gap_limit: float) -> bool:
+    """Whether a run (first glyph `first`, rightmost `end`) belongs to a fragment spanning
+    `left` to `right` though it does not continue its right end: it starts inside the
+    fragment on its baseline, or ends just before the fragment starts. Glyphs drawn one by
+    one in any order, their baselines jittered, fill a line from anywhere."""
+    if left.x0 <= first.x0 < right.x1:
+        size = max(first.size, right.size, 1.0)
+        return abs((first.top + first.bottom) - (right.top + right.bottom)) / 2 < 0.35 * size
+    return end.x1 <= left.x0 + 0.5 * left.size and _pair_joins(end, left, gap_limit)
+
+
 def build_lines(glyphs: list[Glyph], gap_limit: float = 0.45) -> list[Fragment]:
     """Glyphs become line fragments: stream order first, then same-baseline neighbours merged.
 
@@ -598,21 +693,26 @@ def build_lines(glyphs: list[Glyph], gap_limit: float = 0.45) -> list[Fragment]:
     bounds = [i for i, start in enumerate(_run_starts(glyphs, gap_limit)) if start]
     runs = [glyphs[a:b] for a, b in itertools.pairwise([*bounds, len(glyphs)])]
     runs = [r for r in runs if any(g.visible for g in r)]
-    runs.sort(key=lambda r: (round((r[0].top + r[0].bottom) / 2), r[0].x0))
+    runs = baseline_order(runs)
     merged: list[list[Glyph]] = []
     rightmost: list[Glyph] = []
+    leftmost: list[Glyph] = []
     by_x1, by_x0 = operator.attrgetter("x1"), operator.attrgetter("x0")
     for run in runs:
         end = max(run, key=by_x1)
         for k in range(len(merged) - 1, max(-1, len(merged) - 9), -1):
-            if _pair_joins(rightmost[k], run[0], gap_limit):
+            if _pair_joins(rightmost[k], run[0], gap_limit) or _fits_into(run[0], end, leftmost[k], rightmost[k], gap_limit):
                 merged[k].extend(run)
                 if end.x1 > rightmost[k].x1:
                     rightmost[k] = end
+                start = min(run, key=by_x0)
+                if start.x0 < leftmost[k].x0:
+                    leftmost[k] = start
                 break
         else:
             merged.append(run)
             rightmost.append(end)
+            leftmost.append(min(run, key=by_x0))
     for run in runs:
         for a, b in itertools.pairwise(run):
             b.space_before = a.space and b.visible and not b.space
@@ -684,15 +784,32 @@ def share_coordinates(glyphs: list[Glyph]) -> None:
         g.x0, g.x1, g.top, g.bottom = share(x0, x0), share(x1, x1), share(top, top), share(bottom, bottom)
 
 
+def clip_to_page(raw: RawPage) -> None:
+    """Drop glyphs whose middle lies off the visible page and graphics wholly off it: crop
+    marks, colour bars and the typesetting system's slug line outside the CropBox."""
+    w, h = raw.width, raw.height
+
+    def on_page(x0: float, top: float, x1: float, bottom: float) -> bool:
+        return 0 <= (x0 + x1) / 2 <= w and 0 <= (top + bottom) / 2 <= h
+
+    if not all(on_page(*GLYPH_BOX(g)) for g in raw.glyphs):
+        raw.glyphs = [g for g in raw.glyphs if on_page(*GLYPH_BOX(g))]
+    for boxes in (raw.images, raw.rules, raw.frames):
+        boxes[:] = [(max(b[0], 0.0), max(b[1], 0.0), min(b[2], w), min(b[3], h))
+                    for b in boxes if b[0] < w and b[2] > 0 and b[1] < h and b[3] > 0]
+
+
 def page_from_raw(raw: RawPage) -> tuple[Page, float]:
     """Clean a backend page, flag what cannot be trusted, and build its lines."""
+    clip_to_page(raw)
     glyphs, size = clean_glyphs(raw)
     if not raw.coords_shared:
         share_coordinates(glyphs)
     flags = list(dict.fromkeys(raw.flags))
     if not any(g.visible for g in glyphs):
         if PageFlag.needs_ocr not in flags:
-            flags.append(PageFlag.needs_ocr if raw.images else PageFlag.empty)
+            unreadable = raw.images or PageFlag.cid_placeholders in flags
+            flags.append(PageFlag.needs_ocr if unreadable else PageFlag.empty)
     elif is_vertical([g for g in glyphs if g.visible]):
         flags.append(PageFlag.vertical_text)
     lines = [ln for frag in build_lines(glyphs) if (ln := to_line(frag, raw.number))]

@@ -38,6 +38,17 @@ FULLWIDTH_MAP["％"] = "%"
 FULLWIDTH_MAP["＋"] = "+"
 FULLWIDTH_MAP["－"] = "-"
 
+CJK_COMPAT_RANGES = ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
+"""CJK radicals supplement, Kangxi radicals, CJK compatibility ideographs (and their
+supplement): PDF text layers emit these for ordinary hanzi (`⼈` for `人`, `⽂` for `文`)."""
+CJK_COMPAT_MAP = {
+    chr(c): folded
+    for lo, hi in CJK_COMPAT_RANGES
+    for c in range(lo, hi + 1)
+    if len(folded := unicodedata.normalize("NFKC", chr(c))) == 1 and folded != chr(c)
+}
+"""Each such character NFKC folds to one ordinary hanzi, so the fold keeps offsets valid."""
+
 MIN_PLAUSIBLE_SHARE = 0.97
 """Share of decoded characters that must be ordinary text (CJK, ASCII, punctuation)."""
 MIN_COMMON_HANZI_SHARE = 0.6
@@ -220,7 +231,8 @@ def common_hanzi_share(text: str) -> float:
 
 
 def normalize_text(text: str) -> str:
-    """Map full-width digits, letters and `％` to ASCII one to one; drop invisible characters.
+    """Map full-width digits, letters and `％` to ASCII and Kangxi radicals and compatibility
+    ideographs to their ordinary hanzi, one to one; drop invisible characters.
 
     Line breaks become `\\n`; other control characters are removed, except tab-like ones,
     which become a space. A full-width `．` between two digits becomes `.`.
@@ -238,7 +250,7 @@ def normalize_text(text: str) -> str:
         if ch == "．" and is_digit_at(text, i - 1) and is_digit_at(text, i + 1):
             out.append(".")
             continue
-        out.append(FULLWIDTH_MAP.get(ch, ch))
+        out.append(FULLWIDTH_MAP.get(ch) or CJK_COMPAT_MAP.get(ch, ch))
     return "".join(out)
 
 

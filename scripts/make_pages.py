@@ -111,6 +111,15 @@ CORPUS_PAGES = {
         "articles": [("11_page_hunan_jiangxi_zhejiang", 0), ("05_shandong_yishui", 0)],
         "plan": [("ell", 0, 4, 0, True, True), ("span", 0, 3, 1, False, False)],
     },
+    "corpus_cols4_cid_glyphs": {
+        # corpus_cols4_cid drawn glyph by glyph, shuffled, baselines jittered by ±0.3 pt
+        "layout": {"columns": 4, "gutter": 8.0, "body": 8.5, "per_glyph": True, "jitter": 0.3},
+        "font": "cid",
+        "articles": [("02_guangxi_tianyang_2023", 0), ("22_page_qinghai_heilongjiang", 1),
+                     ("08_province_unnamed", 0)],
+        "plan": [("ell", 0, 3, 0, False, False), ("span", 0, 2, 1, True, True),
+                 ("span", 3, 4, 2, False, False)],
+    },
 }
 """Pages set from corpus bulletins: layout, font kind, (corpus file, article index) list and a
 placement plan over that list. Captions come from the copied-page files' articles."""
@@ -253,6 +262,12 @@ class PageState:
     body: float
     fonts: dict
     ops: list = field(default_factory=list)
+    per_glyph: bool = False
+    """Draw every character as its own text object (typesetting systems that place glyphs
+    one by one); with the page's shuffled drawing order they come in any order."""
+    jitter: float = 0.0
+    """Largest random shift of a per-glyph baseline, in points."""
+    rng: random.Random = field(default_factory=lambda: random.Random(7))
 
     @property
     def leading(self) -> float:
@@ -290,6 +305,9 @@ class PageState:
         if row.spread:
             spacing = row.spread * row.size
         fake_bold = row.bold and self.fonts["fake_bold"]
+        if self.per_glyph:
+            self.glyph_ops(x, base, row, spacing, fake_bold)
+            return
 
         def op(c: canvas.Canvas, x=x, base=base, row=row, spacing=spacing, fake_bold=fake_bold):
             c.saveState()
@@ -303,6 +321,25 @@ class PageState:
             c.restoreState()
 
         self.ops.append(op)
+
+    def glyph_ops(self, x: float, base: float, row: Row, spacing: float, fake_bold: bool) -> None:
+        """One drawing op per character at the place the line would put it, its baseline
+        shifted by up to `jitter` points."""
+        for ch in row.text:
+            y = base + self.rng.uniform(-self.jitter, self.jitter)
+
+            def op(c: canvas.Canvas, x=x, y=y, ch=ch, row=row, fake_bold=fake_bold):
+                c.saveState()
+                t = c.beginText(x, y)
+                t.setFont(row.font, row.size)
+                if fake_bold:
+                    t.setTextRenderMode(2)
+                t.textOut(ch)
+                c.drawText(t)
+                c.restoreState()
+
+            self.ops.append(op)
+            x += string_width(ch, row.font, row.size) + spacing
 
 
 def paragraph_rows(text: str, state: PageState, width: float, size: float | None = None,
@@ -444,7 +481,8 @@ def rule(state: PageState, c0: int, c1: int, r: int) -> None:
 
 def render_page(articles: list[dict], layout: dict, font_kind: str, path: Path, seed: int) -> list[dict]:
     """Render one page and return the articles it shows, in reading order."""
-    state = PageState(layout["columns"], layout["gutter"], layout["body"], FONT_KINDS[font_kind])
+    state = PageState(layout["columns"], layout["gutter"], layout["body"], FONT_KINDS[font_kind],
+                      per_glyph=layout.get("per_glyph", False), jitter=layout.get("jitter", 0.0))
     next_row = [0] * state.columns
     shown: list[tuple[int, int, dict]] = []
     for kind, c0, c1, index, photo, boxed in layout["plan"]:
@@ -644,6 +682,7 @@ def main() -> None:
     parser.add_argument("--gold", type=Path, default=ROOT / "tests/gold/pages")
     parser.add_argument("--out", type=Path, default=ROOT / "corpus/pdf")
     parser.add_argument("--only", choices=["base", "corpus", "variety"], help="write one set of pages")
+    parser.add_argument("--page", action="append", help="write only the corpus page(s) of this name")
     args = parser.parse_args()
     register_fonts()
     articles = json.loads(args.source.read_text(encoding="utf-8"))["articles"]
@@ -665,6 +704,8 @@ def main() -> None:
     if args.only == "base":
         return
     for seed, (name, spec) in enumerate(CORPUS_PAGES.items(), start=len(LAYOUTS)):
+        if args.page and name not in args.page:
+            continue
         chosen = [corpus_article(file, index) for file, index in spec["articles"]]
         layout = {**spec["layout"], "plan": spec["plan"]}
         write_page(chosen, layout, name.removeprefix("corpus_").split("_")[0], spec["font"],

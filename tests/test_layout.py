@@ -162,3 +162,16 @@ def test_continuation_notes_and_bylines_are_recognised():
     for byline in ("本报记者 张三", "本报通讯员 李四 王五", "记者 欧阳小明", "文/张三"):
         assert BYLINE_RE.match(byline), byline
     assert not BYLINE_RE.match("记者从县民政局获悉，全县已建成社工站18个。")
+
+
+@pytest.mark.parametrize("backend", ["pdfium", "pdfplumber"])
+def test_glyphs_drawn_one_by_one_shuffled_and_jittered_read_as_the_plain_page(backend: str):
+    """`corpus_cols4_cid_glyphs` is `corpus_cols4_cid` with every character its own text
+    object, drawn in random order, each baseline moved by up to ±0.3 pt: the same lines and
+    the same blocks in the same reading order."""
+    plain = read_pdf(CORPUS / "pdf" / "corpus_cols4_cid.pdf", "a", backend=backend).pages[0]
+    glyphs = read_pdf(CORPUS / "pdf" / "corpus_cols4_cid_glyphs.pdf", "b", backend=backend).pages[0]
+    assert sorted(ln.text for ln in glyphs.lines) == sorted(ln.text for ln in plain.lines)
+    assert [(b.kind, b.text) for b in glyphs.blocks] == [(b.kind, b.text) for b in plain.blocks]
+    for a, b in zip(plain.blocks, glyphs.blocks, strict=True):
+        assert all(abs(u - v) < 1.5 for u, v in zip(a.bbox, b.bbox, strict=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ from extract.pdf import (
     redecode_gbk,
 )
 from schemas import DocumentKind, PageFlag
+
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
 def glyphs_for(text: str, x: float = 10, top: float = 10, size: float = 10, step: float | None = None):
@@ -185,3 +188,126 @@ def test_text_that_pdfminer_cannot_decode_is_flagged_not_empty(tmp_path: Path):
     assert [ln.text for ln in read_pdf(path, "x").pages[0].lines] == ["社会工作服务站共185人"]
     raw = next(BACKENDS["pdfplumber"](path))
     assert not raw.glyphs and PageFlag.needs_ocr in raw.flags
+
+
+VISIBLE_W, VISIBLE_H = 600.0, 900.0
+
+
+def draw_visible_page(c: canvas.Canvas) -> None:
+    """A small two-column page in visible-page coordinates: a headline, body lines, a rule
+    and a grey picture."""
+    c.setFont("STSong-Light", 18)
+    c.drawString(40, 840, "社工站建设全面铺开")
+    c.setLineWidth(0.8)
+    c.line(40, 825, 290, 825)
+    c.setFont("STSong-Light", 10)
+    for i, text in enumerate(["全县建成社工站18个，", "配备社工人员56名，", "服务困难群众1.2万人次。"]):
+        c.drawString(40, 800 - 15 * i, text)
+        c.drawString(310, 800 - 15 * i, text[::-1])
+    c.setFillGray(0.6)
+    c.rect(310, 600, 200, 120, stroke=0, fill=1)
+
+
+def boxed_page(path: Path, transform=None, pagesize=(VISIBLE_W, VISIBLE_H), crop=None, rotate=0, slug=False) -> Path:
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=pagesize)
+    if crop:
+        c.setCropBox(crop)
+    if rotate:
+        c.setPageRotation(rotate)
+    if slug:
+        c.setFont("STSong-Light", 7)
+        c.drawString(60, 20, "飞腾排版 第3版 黑色 2024-05-20 21:30")
+        c.line(0, 50, 40, 50)
+    if transform:
+        c.transform(*transform)
+    draw_visible_page(c)
+    c.showPage()
+    c.save()
+    return path
+
+
+def page_boxes(path: Path, backend: str):
+    page = read_pdf(path, "x", backend=backend).pages[0]
+    lines = sorted((ln.text, *(round(v * 2) / 2 for v in ln.bbox)) for ln in page.lines)
+    return (page.width, page.height), lines, page
+
+
+@pytest.mark.parametrize("backend", ["pdfium", "pdfplumber"])
+def test_cropped_and_rotated_pages_give_visible_page_boxes(tmp_path: Path, backend: str):
+    """A CropBox that does not start at (0, 0) and a page turned by /Rotate 90 give the
+    lines, boxes and size of the visible page, as the plain page does; what lies outside
+    the CropBox (a typesetting slug line) is cut off."""
+    plain = boxed_page(tmp_path / "plain.pdf")
+    cropped = boxed_page(tmp_path / "crop.pdf", transform=(1, 0, 0, 1, 50, 50), pagesize=(700, 1000),
+                         crop=(50, 50, 650, 950), slug=True)
+    rotated = boxed_page(tmp_path / "rotate.pdf", transform=(0, 1, -1, 0, VISIBLE_H, 0), rotate=90)
+    size, want, page = page_boxes(plain, backend)
+    assert size == (VISIBLE_W, VISIBLE_H) and len(want) == 7
+    for path in (cropped, rotated):
+        got_size, got, page = page_boxes(path, backend)
+        assert got_size == size and got == want, path.name
+        for block in page.blocks:
+            x0, top, x1, bottom = block.bbox
+            assert 0 <= x0 < x1 <= page.width and 0 <= top < bottom <= page.height
+    raw = next(BACKENDS[backend](rotated))
+    assert [tuple(round(v) for v in im) for im in raw.images] == [(310, 180, 510, 300)]
+
+
+def test_layout_drawing_of_a_cropped_page_puts_blocks_on_their_text(tmp_path: Path):
+    """`bulletin layout` draws a cropped page's headline box around the headline's pixels."""
+    from PIL import Image
+
+    from extract.layout import KIND_COLORS, draw_layout
+    from schemas import BlockKind
+
+    cropped = boxed_page(tmp_path / "crop.pdf", transform=(1, 0, 0, 1, 50, 50), pagesize=(700, 1000),
+                         crop=(50, 50, 650, 950))
+    head = next(b for b in read_pdf(cropped, "x").pages[0].blocks if b.kind == BlockKind.headline)
+    png = draw_layout(cropped, 1, tmp_path / "crop.png")
+    image = Image.open(png).convert("RGB")
+    scale = image.width / VISIBLE_W
+    red = tuple(int(KIND_COLORS[BlockKind.headline][i:i + 2], 16) for i in (1, 3, 5))
+    xs, ys = zip(*[(x, y) for x in range(image.width) for y in range(0, image.height // 4)
+                   if image.getpixel((x, y)) == red], strict=True)
+    assert abs(min(xs) - head.bbox[0] * scale) <= 3 and abs(min(ys) - head.bbox[1] * scale) <= 3
+    assert abs(max(xs) - head.bbox[2] * scale) <= 3 and abs(max(ys) - head.bbox[3] * scale) <= 3
+
+
+def test_private_use_characters_are_placeholders_not_text():
+    body = glyphs_for("困难群众救助资金", size=10)
+    garbage = glyphs_for("".join(chr(0xE000 + i) for i in range(8)), top=40, size=10)
+    page, _ = page_from_raw(RawPage(1, 200, 200, [*body, *garbage]))
+    assert [ln.text for ln in page.lines] == ["困难群众救助资金"]
+    assert PageFlag.cid_placeholders in page.flags and PageFlag.needs_ocr not in page.flags
+    page, _ = page_from_raw(RawPage(1, 200, 200, glyphs_for("\uf8ff\ue123\ue456\ue789", size=10)))
+    assert not page.lines and {PageFlag.cid_placeholders, PageFlag.needs_ocr} <= set(page.flags)
+
+
+def test_kangxi_radicals_in_a_text_layer_read_as_ordinary_hanzi():
+    page, _ = page_from_raw(RawPage(1, 200, 200, glyphs_for("社⼯⼈员⽂件共\uf9b2人", size=10)))
+    assert [ln.text for ln in page.lines] == ["社工人员文件共零人"]
+
+
+def test_body_in_private_use_characters_stores_none_of_them(tmp_path: Path):
+    """A font without a usable ToUnicode map yields private-use code points: the page is
+    flagged and `extract_document` stores none of them, while the readable text stays."""
+    from extract.pipeline import extract_document
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "pua.pdf"
+    c = canvas.Canvas(str(path), pagesize=(400, 300))
+    c.setFont("STSong-Light", 16)
+    c.drawString(20, 250, "社工站建设全面铺开")
+    c.setFont("STSong-Light", 10)
+    c.drawString(20, 220, "全县建成社工站18个，配备社工56名。")
+    for i in range(6):
+        c.drawString(20, 200 - 14 * i, "".join(chr(0xE000 + 20 * i + k) for k in range(18)))
+    c.showPage()
+    c.save()
+    document, extracted = extract_document(path)
+    text = "".join(article.text for article, _, _ in extracted)
+    assert "全县建成社工站18个" in text
+    assert not PRIVATE_USE.search(text)
+    assert PageFlag.cid_placeholders in document.pages[0].flags
+

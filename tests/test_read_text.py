@@ -155,3 +155,44 @@ def test_pdf_is_dispatched_to_the_pdf_reader():
     document = read_document(pdf)
     assert document.kind == DocumentKind.pdf
     assert document.document_id == hashlib.sha256(pdf.read_bytes()).hexdigest()
+
+
+def radical_spelling(text: str) -> str:
+    """`text` with every hanzi that has a Kangxi radical or CJK radical form written as that
+    form, the way some PDF text layers (and text copied from them) carry it."""
+    import unicodedata
+
+    forms: dict[str, str] = {}
+    for code in range(0x2E80, 0x2FE0):
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if len(folded) == 1 and folded != chr(code):
+            forms.setdefault(folded, chr(code))
+    return "".join(forms.get(ch, ch) for ch in text)
+
+
+def test_kangxi_radicals_and_compatibility_ideographs_fold_one_to_one():
+    assert normalize_text("⼈⼯⽂⾦⺟") == "人工文金母"
+    assert normalize_text("\uf900\ufa10\U0002f800") == "豈塚丽"
+    assert normalize_text("⼀\u3000⼆") == "一\u3000二"
+    spelled = radical_spelling("全县共有社工人员185人，发放资金12.6万元。")
+    assert spelled != "全县共有社工人员185人，发放资金12.6万元。"
+    assert len(normalize_text(spelled)) == len(spelled)
+
+
+def figure_facts(path: Path) -> list[tuple]:
+    from extract.pipeline import extract_document
+
+    return [(f.value, f.value_max, f.unit, f.approx, f.metric, f.subject, f.quote, f.char_start, f.char_end,
+             f.region.code if f.region else None)
+            for _, facts, _ in extract_document(path)[1] for f in facts.figures]
+
+
+def test_bulletin_written_with_radicals_gives_the_same_figures(tmp_path: Path):
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    plain = (corpus / "05_shandong_yishui.txt").read_text(encoding="utf-8")
+    spelled = radical_spelling(plain)
+    assert sum(a != b for a, b in zip(plain, spelled, strict=True)) > 20
+    (tmp_path / "plain.txt").write_text(plain, encoding="utf-8")
+    (tmp_path / "radicals.txt").write_text(spelled, encoding="utf-8")
+    facts = figure_facts(tmp_path / "plain.txt")
+    assert facts and figure_facts(tmp_path / "radicals.txt") == facts
