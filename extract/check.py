@@ -575,7 +575,7 @@ def cumulative_checks(figures: list[FigureView], story: dict[str, str]) -> list[
     for f in figures:
         if f.cumulative and f.as_of and f.metric != "other" and f.region_code and not f.part_of:
             groups[(f.metric, f.region_code, magnitude(f)[0] or "", f.period_start)].append(f)
-    checks = []
+    pairs: dict[tuple, tuple[list[FigureView], list[FigureView]]] = {}
     for members in groups.values():
         dates = sorted({f.as_of for f in members})
         for earlier_date, later_date in pairwise(dates):
@@ -583,21 +583,28 @@ def cumulative_checks(figures: list[FigureView], story: dict[str, str]) -> list[
             later = [f for f in members if f.as_of == later_date]
             for a in earlier:
                 for b in later:
-                    same_story = story.get(a.article_id, a.article_id) == story.get(b.article_id, b.article_id)
-                    if not same_story and interval(b)[1] < interval(a)[0] - EPSILON:
-                        checks.append(_decrease_check(a, b))
-    return checks
+                    story_a, story_b = story.get(a.article_id, a.article_id), story.get(b.article_id, b.article_id)
+                    if story_a != story_b and interval(b)[1] < interval(a)[0] - EPSILON:
+                        olds, news = pairs.setdefault((story_a, story_b, shown(a), shown(b)), ([], []))
+                        olds.extend(f for f in [a] if f not in olds)
+                        news.extend(f for f in [b] if f not in news)
+    return [_decrease_check(olds, news) for olds, news in pairs.values()]
 
 
-def _decrease_check(a: FigureView, b: FigureView) -> Check:
+def _decrease_check(olds: list[FigureView], news: list[FigureView]) -> Check:
+    """One falling cumulative figure, over every copy of the earlier and the later story."""
+    a, b = olds[0], news[0]
     drop = magnitude(a)[1] - magnitude(b)[1]
     text = (
         f"{where(a)}{label(a)}是累计数，却从 {a.as_of.isoformat()} 的 {shown(a)}"
         f"（{a.document_path}）降到 {b.as_of.isoformat()} 的 {shown(b)}（{b.document_path}），"
         f"减少 {num(drop)}；累计数不应下降"
     )
+    copies = len(olds) + len(news) - 2
+    if copies:
+        text += f"（两篇报道另有 {copies} 个转载版本，数字相同）"
     details = {"earlier": _figure_detail(a), "later": _figure_detail(b), "drop": drop}
-    return make_check(CheckKind.cumulative_decrease, Severity.warning, "inconsistent", [a, b], text, details)
+    return make_check(CheckKind.cumulative_decrease, Severity.warning, "inconsistent", [*olds, *news], text, details)
 
 
 # --- impossible values -----------------------------------------------------------------

@@ -46,6 +46,14 @@ PUNCT_GAP = 0.7
 SPREAD_LIMIT = 1.6
 """Widest gap, in ems, that still continues a line when it repeats the gaps around it."""
 SPREAD_TOLERANCE = 0.02
+PUNCT_SPACING = 0.5
+"""Most ems of line spacing in front of a full-width mark that widen the gap allowed after it."""
+EDGE_TOLERANCE = 0.1
+"""Ems within which line starts on different baselines share a column's left edge."""
+HALF_BOX_GAP = 0.55
+"""Ems of gap after a closing mark's ink wider than the blank half of its full-width box."""
+MIN_EDGE_LINES = 3
+"""Line starts (the glyph in question among them) that make a column's left edge."""
 FULLWIDTH_SAFE = {chr(c) for c in range(0xFF10, 0xFF1A)} | {"％"} | {
     chr(c) for c in [*range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
 }
@@ -581,18 +589,36 @@ def _joins(line: list[Glyph], g: Glyph, gap_limit: float) -> bool:
     return _pair_joins(last, g, gap_limit)
 
 
-def _pair_joins(last: Glyph, g: Glyph, gap_limit: float) -> bool:
+def _same_baseline(glyphs: list[Glyph]):
+    """For each neighbour pair in stream order, whether both sit on one baseline."""
+    import numpy as np
+
+    if len(glyphs) < 2:
+        return np.zeros(0, dtype=bool)
+    top, bottom, size = np.array([(g.top, g.bottom, g.size) for g in glyphs], dtype=np.float64).T
+    big = np.maximum(np.maximum(size[:-1], size[1:]), 1.0)
+    mid = (top + bottom) / 2
+    return np.abs(mid[:-1] - mid[1:]) < 0.35 * big
+
+
+def _pair_joins(last: Glyph, g: Glyph, gap_limit: float, edges: ColumnEdges | None = None) -> bool:
     """Whether `g` continues a line ending in `last`.
 
     The gap is measured in ems of the smaller font: a body line next to a headline line
-    across a narrow gutter stays apart."""
+    across a narrow gutter stays apart. With `edges` (runs that are not stream neighbours),
+    a gap after a closing mark wider than its blank half-box ends the line where `g` starts a
+    column (`ColumnEdges`): the mark was set on half an em before a gutter."""
     size = max(last.size, g.size, 1.0)
     if last.space or g.space:
         if not abs(last.bottom - g.bottom) < 0.6 * size:
             return False
     elif not abs((last.top + last.bottom) / 2 - (g.top + g.bottom) / 2) < 0.35 * size:
         return False
-    gap, limit = gap_after(last, g, gap_limit, max(min(last.size, g.size), 1.0))
+    small = max(min(last.size, g.size), 1.0)
+    gap, limit = gap_after(last, g, gap_limit, small)
+    if edges is not None and last.text in CLOSING_PUNCT and gap > HALF_BOX_GAP * small \
+            and edges.starts_column(g.x0, small)[0]:
+        return False
     return -0.6 * size < gap < limit
 
 
@@ -617,7 +643,7 @@ def _run_starts(glyphs: list[Glyph], gap_limit: float) -> list[bool]:
                      np.abs(mid[:-1] - mid[1:]) < 0.35 * big)
     end = np.where(punct, np.minimum(x1, x0 + 0.5 * size), x1)[:-1]
     gap = x0[1:] - end
-    limit = np.where(punct[:-1], PUNCT_GAP * small, gap_limit * small)
+    limit = np.where(punct[:-1], PUNCT_GAP * small + _spacing_before(x0, x1, dy_ok, small), gap_limit * small)
     joins = dy_ok & (-0.6 * big < gap) & (gap < limit)
     joins |= _uniform_spread(x0, x1, size, small, dy_ok)
     starts = [True, *(~joins).tolist()]
@@ -629,6 +655,53 @@ def _run_starts(glyphs: list[Glyph], gap_limit: float) -> list[bool]:
                 break
         starts[i] = not _joins(glyphs[begin:i], glyphs[i], gap_limit)
     return starts
+
+
+def _spacing_before(x0, x1, dy_ok, small):
+    """For each neighbour pair, the spacing (justification, tracking, kerning) in front of
+    its first glyph, in points, up to `PUNCT_SPACING` ems: after a full-width mark set in a
+    justified line the gap to its ink grows by the same spacing as the line's other gaps."""
+    import numpy as np
+
+    before = np.zeros_like(small)
+    raw = x0[1:] - x1[:-1]
+    before[1:] = np.where(dy_ok[:-1], np.clip(raw[:-1], 0.0, None), 0.0)
+    return np.minimum(before, PUNCT_SPACING * small)
+
+
+@dataclass
+class ColumnEdges:
+    """Left edges where lines start on several baselines: the starts of columns.
+
+    A full-width mark set on half an em at a column's end leaves only the gutter before the
+    next column, a gap that after a full-width mark mid-line would still continue the line;
+    when the glyph after it starts a column, the gap is a gutter."""
+
+    xs: list[float]
+
+    def starts_column(self, x, em):
+        """Whether each of `x` lies within `EDGE_TOLERANCE` ems of `MIN_EDGE_LINES` line starts."""
+        import numpy as np
+
+        xs = np.asarray(self.xs, dtype=np.float64)
+        x, em = np.atleast_1d(np.asarray(x, dtype=np.float64)), np.atleast_1d(np.asarray(em, dtype=np.float64))
+        if not len(xs):
+            return np.zeros(len(x), dtype=bool)
+        lo = np.searchsorted(xs, x - EDGE_TOLERANCE * em, side="left")
+        hi = np.searchsorted(xs, x + EDGE_TOLERANCE * em, side="right")
+        return (hi - lo) >= MIN_EDGE_LINES
+
+
+def column_edges(glyphs: list[Glyph], dy_ok) -> ColumnEdges:
+    """Left edges of the stream's line starts: visible glyphs that start a baseline in
+    stream order and are followed on it (a glyph drawn alone, as out-of-order streams draw
+    them, says nothing about columns)."""
+    import numpy as np
+
+    same = np.asarray(dy_ok, dtype=bool)
+    first = np.concatenate([[True], ~same]) & np.concatenate([same, [False]])
+    return ColumnEdges(sorted(glyphs[i].x0 for i in np.flatnonzero(first).tolist()
+                              if glyphs[i].visible and not glyphs[i].space))
 
 
 def _uniform_spread(x0, x1, size, small, dy_ok):
@@ -690,6 +763,7 @@ def build_lines(glyphs: list[Glyph], gap_limit: float = 0.45) -> list[Fragment]:
     (down to about two thirds of the body size) still separate columns; spaces and hidden
     glyphs bridge the gaps they fill and are dropped afterwards.
     """
+    edges = column_edges(glyphs, _same_baseline(glyphs))
     bounds = [i for i, start in enumerate(_run_starts(glyphs, gap_limit)) if start]
     runs = [glyphs[a:b] for a, b in itertools.pairwise([*bounds, len(glyphs)])]
     runs = [r for r in runs if any(g.visible for g in r)]
@@ -701,7 +775,7 @@ def build_lines(glyphs: list[Glyph], gap_limit: float = 0.45) -> list[Fragment]:
     for run in runs:
         end = max(run, key=by_x1)
         for k in range(len(merged) - 1, max(-1, len(merged) - 9), -1):
-            if _pair_joins(rightmost[k], run[0], gap_limit) or _fits_into(run[0], end, leftmost[k], rightmost[k], gap_limit):
+            if _pair_joins(rightmost[k], run[0], gap_limit, edges) or _fits_into(run[0], end, leftmost[k], rightmost[k], gap_limit):
                 merged[k].extend(run)
                 if end.x1 > rightmost[k].x1:
                     rightmost[k] = end

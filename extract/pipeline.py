@@ -7,6 +7,7 @@ in the calling process, writes to the database: one writer, one transaction per 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -17,9 +18,12 @@ import sqlite_utils
 
 import extract
 from extract import store
-from schemas import Article, ArticleFacts, BBox, Document, DocumentKind, Page
+from schemas import Article, ArticleFacts, BBox, BlockKind, Document, DocumentKind, Page
 
 SUFFIXES = {".txt", ".md", ".pdf"}
+ISSUE_MARK = re.compile(r"第\s*[0-9０-９一二三四五六七八九十百]+\s*版|星期[一二三四五六日天]")
+"""Furniture that names a newspaper issue: the page number (`第3版`) or the weekday."""
+ISSUE_BLOCK_KINDS = {BlockKind.noise, BlockKind.dateline}
 
 Extracted = list[tuple[Article, ArticleFacts, str]]
 
@@ -82,6 +86,23 @@ def page_articles(page: Page, first_seq: int) -> list[Article]:
         outlet = next((source_outlet_of(b.text) for b in group if b.kind == "source"), None)
         articles.append(assemble(first_seq + len(articles), group, outlet))
     return articles
+
+
+def issue_date(page: Page) -> date | None:
+    """The issue date printed in a newspaper page's furniture (`2024年5月20日 星期一 第3版`),
+    which dates the page's articles as a dateline dates a text bulletin's: the first header,
+    footer or dateline block, in reading order, that is a dateline or names the issue
+    (page number, weekday) and holds a date."""
+    from extract.read import is_dateline, parse_date
+
+    for block in page.blocks or []:
+        if block.kind not in ISSUE_BLOCK_KINDS:
+            continue
+        if is_dateline(block.text) or ISSUE_MARK.search(block.text):
+            found = parse_date(block.text)
+            if found:
+                return found
+    return None
 
 
 def analyse(article: Article, published: date | None) -> ArticleFacts:
@@ -152,15 +173,21 @@ def extract_pdf(path: Path, backend: str = "pdfium") -> tuple[Document, Extracte
     document_id = hashlib.sha256(source_bytes(path)).hexdigest()
     pages: list[Page] = []
     extracted: Extracted = []
+    published: date | None = None
     for page in iter_pdf_pages(path, backend):
+        issued = issue_date(page) or published
+        published = published or issued
         for article in page_articles(page, len(extracted)):
-            facts = analyse(article, None)
+            facts = analyse(article, issued)
             article.char_boxes = None
             extracted.append((article, facts, segment_words(article.text)))
         page.lines = []
         page.blocks = None
         pages.append(page)
-    return pdf_document(path, document_id, pages), extracted
+    document = pdf_document(path, document_id, pages)
+    if document.published is None:
+        document.published = published
+    return document, extracted
 
 
 def _extract_or_error(path: Path) -> tuple[Document, Extracted] | str:

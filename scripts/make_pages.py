@@ -22,6 +22,7 @@ import math
 import random
 import sys
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -51,6 +52,9 @@ FONT_KINDS = {
     "ttf": {"body": "ARUMing", "head": "WQYZenHei", "fake_bold": False},
     "otf": {"body": "NotoSansCJK", "head": "NotoSansCJKBold", "fake_bold": False},
 }
+ISSUE_DATE = date(2024, 5, 20)
+"""The header date of pages whose articles carry no date of their own."""
+WEEKDAYS = "一二三四五六日"
 NO_LINE_START = set("，。、；：？！）”』」》〉%")
 
 LAYOUTS = {
@@ -73,7 +77,7 @@ CORPUS_PAGES = {
     "corpus_cols3_cid": {
         "layout": {"columns": 3, "gutter": 10.0, "body": 9.0},
         "font": "cid",
-        "articles": [("01_sichuan_huili", 0), ("05_shandong_yishui", 0), ("12_page_shandong_gansu", 1)],
+        "articles": [("01_sichuan_huili", 0), ("08_province_unnamed", 0), ("22_page_qinghai_heilongjiang", 1)],
         "plan": [("span", 0, 3, 0, False, True), ("span", 0, 2, 1, False, False),
                  ("span", 2, 3, 2, True, False)],
     },
@@ -94,14 +98,15 @@ CORPUS_PAGES = {
     "corpus_cols4_ttf": {
         "layout": {"columns": 4, "gutter": 7.0, "body": 8.5},
         "font": "ttf",
-        "articles": [("21_page_hubei_anhui_hebei", 1), ("10_yunnan_dali", 0), ("16_sichuan_huili_2020", 0)],
+        "articles": [("21_page_hubei_anhui_hebei", 1), ("13_guizhou_meitan", 0), ("16_sichuan_huili_2020", 0)],
         "plan": [("span", 0, 2, 0, True, False), ("span", 2, 4, 1, False, False),
                  ("span", 0, 4, 2, False, False)],
     },
     "corpus_cols5_cid": {
         "layout": {"columns": 5, "gutter": 6.0, "body": 8.0},
         "font": "cid",
-        "articles": [("03_guangxi_tianyang_2024", 0), ("15_bingtuan_shihezi", 0), ("06_henan_guangshan_a", 0)],
+        "articles": [("03_guangxi_tianyang_2024", 0), ("11_page_hunan_jiangxi_zhejiang", 1),
+                     ("13_guizhou_meitan", 0)],
         "plan": [("span", 0, 3, 0, False, False), ("span", 3, 5, 1, False, False),
                  ("span", 0, 5, 2, False, False)],
     },
@@ -122,7 +127,10 @@ CORPUS_PAGES = {
     },
 }
 """Pages set from corpus bulletins: layout, font kind, (corpus file, article index) list and a
-placement plan over that list. Captions come from the copied-page files' articles."""
+placement plan over that list. Captions come from the copied-page files' articles. A page's
+header prints its issue date (`issue_of`), so a page holds articles of one dated bulletin at
+most, with undated ones: the figures then resolve relative times (`今年以来`, `截至目前`) to
+the same dates from the page as from the text file's dateline."""
 
 
 VARIETY_PAGES = {
@@ -519,7 +527,7 @@ def render_page(articles: list[dict], layout: dict, font_kind: str, path: Path, 
                 next_row[c] = end + 1
             rule(state, c0, c1, end)
         shown.append((r, c0, article))
-    draw_page(state, path, seed)
+    draw_page(state, path, seed, layout.get("issue") or ISSUE_DATE)
     return [expected_article(a, photo_has(layout, a, articles)) for _, _, a in shown]
 
 
@@ -653,7 +661,24 @@ class FpdfCanvas:
         self.pdf.output(self.path)
 
 
-def draw_page(state: PageState, path: Path, seed: int) -> None:
+def header_date(issue: date) -> str:
+    """The page header's issue line: `2024年5月20日 星期一 第3版 社会工作`."""
+    return f"{issue.year}年{issue.month}月{issue.day}日 星期{WEEKDAYS[issue.weekday()]} 第3版 社会工作"
+
+
+def issue_of(files: list[str], corpus: Path = ROOT / "corpus") -> date | None:
+    """A corpus page's issue date: the latest date of the bulletins set on it (their dateline
+    or published date, read by the text path), None when none has one. Bulletins of
+    different years never share a page: their relative times would resolve differently."""
+    from extract.read import read_document
+
+    dates = {d for d in (read_document(corpus / f"{f}.txt").published for f in files) if d}
+    if len({d.year for d in dates}) > 1:
+        raise ValueError(f"bulletins of different years on one page: {sorted(dates)}")
+    return max(dates, default=None)
+
+
+def draw_page(state: PageState, path: Path, seed: int, issue: date = ISSUE_DATE) -> None:
     if state.fonts["body"] in OTF_FILES:
         c = FpdfCanvas(str(path), pagesize=(PAGE_W, PAGE_H))
     else:
@@ -662,7 +687,7 @@ def draw_page(state: PageState, path: Path, seed: int) -> None:
     font = state.fonts["body"]
     c.setFont(font, 9)
     c.drawString(MARGIN, PAGE_H - MARGIN - 14, "民政周刊")
-    c.drawRightString(PAGE_W - MARGIN, PAGE_H - MARGIN - 14, "2024年5月20日 星期一 第3版 社会工作")
+    c.drawRightString(PAGE_W - MARGIN, PAGE_H - MARGIN - 14, header_date(issue))
     c.setLineWidth(1.2)
     c.line(MARGIN, PAGE_H - MARGIN - 22, PAGE_W - MARGIN, PAGE_H - MARGIN - 22)
     c.line(MARGIN, MARGIN + FOOTER_H - 8, PAGE_W - MARGIN, MARGIN + FOOTER_H - 8)
@@ -707,7 +732,8 @@ def main() -> None:
         if args.page and name not in args.page:
             continue
         chosen = [corpus_article(file, index) for file, index in spec["articles"]]
-        layout = {**spec["layout"], "plan": spec["plan"]}
+        layout = {**spec["layout"], "plan": spec["plan"],
+                  "issue": issue_of([file for file, _ in spec["articles"]])}
         write_page(chosen, layout, name.removeprefix("corpus_").split("_")[0], spec["font"],
                    args.out / f"{name}.pdf", args.gold, seed)
 

@@ -459,6 +459,66 @@ def test_corpus_reprints_are_linked_and_raise_no_conflict_among_themselves(corpu
             assert not set(conflict.article_ids) <= story, conflict.explanation
 
 
+@pytest.fixture(scope="module")
+def corpus_and_pages_checks(tmp_path_factory):
+    """The corpus text files and their newspaper-page renderings (`corpus/pdf/corpus_*.pdf`)
+    ingested together, with their checks and each article's origin: (corpus file, article
+    index) from the text path, the gold's `from` for a rendered article."""
+    from extract.store import open_db
+
+    if not _gold_checks():
+        pytest.skip("no gold file with `checks` yet")
+    pages = sorted((CORPUS / "pdf").glob("corpus_*.pdf"))
+    database = open_db(tmp_path_factory.mktemp("pages") / "corpus.db")
+    _ingest(database, sorted(CORPUS.glob("*.txt")) + pages)
+    rendered = {
+        pdf.stem: [tuple(a["from"]) for a in
+                   json.loads((GOLD / "pages" / f"{pdf.stem}.json").read_text(encoding="utf-8"))["articles"]]
+        for pdf in pages
+    }
+    origins = {}
+    for r in database.query("SELECT a.article_id, a.seq, d.path FROM articles a JOIN documents d USING (document_id)"):
+        stem = Path(r["path"]).stem
+        origins[r["article_id"]] = rendered[stem][r["seq"]] if stem in rendered else (stem, r["seq"])
+    return database, run_checks(database), origins
+
+
+def test_corpus_with_its_pages_still_triggers_the_gold_checks(corpus_and_pages_checks):
+    db, found, _ = corpus_and_pages_checks
+    values = {r["fact_id"]: r["value"] for r in db.query("SELECT fact_id, value FROM figures")}
+    articles = {
+        r["article_id"]: (Path(r["path"]).stem, r["seq"])
+        for r in db.query("SELECT a.article_id, a.seq, d.path FROM articles a JOIN documents d USING (document_id)")
+    }
+    missing = [(stem, e) for stem, e in _gold_checks() if not any(_matches(c, stem, e, values, articles) for c in found)]
+    assert not missing, missing
+
+
+def _disagreements(checks, origins) -> set[tuple]:
+    """Conflicts and falling cumulative figures, each as kind, region, metric and the set of
+    (corpus file, article index) it is about."""
+    return {(c.kind, c.region_code, c.metric, frozenset(origins[a] for a in c.article_ids))
+            for c in checks if c.kind in ("conflict", "cumulative_decrease")}
+
+
+def test_page_renderings_add_no_disagreement_to_their_bulletins(corpus_checks, corpus_and_pages_checks):
+    """A page dated by its issue line gives its articles' figures the periods their text
+    bulletin's dateline gives them, so setting bulletins into pages raises no conflict or
+    falling cumulative figure that the text files alone do not: none between a bulletin and
+    its own rendering, none from a rendering dated into another year."""
+    db, text_checks = corpus_checks
+    text_origins = {
+        r["article_id"]: (Path(r["path"]).stem, r["seq"])
+        for r in db.query("SELECT a.article_id, a.seq, d.path FROM articles a JOIN documents d USING (document_id)")
+    }
+    _, found, origins = corpus_and_pages_checks
+    assert len(origins) > len(text_origins)
+    for check in of_kind(found, "cumulative_decrease"):
+        earlier, later = check.details["earlier"], check.details["later"]
+        assert origins[earlier["article_id"]] != origins[later["article_id"]], check.explanation
+    assert _disagreements(found, origins) == _disagreements(text_checks, text_origins)
+
+
 @pytest.mark.seed
 def test_seed_breakdowns_are_consistent(db, seed_path):
     _ingest(db, [seed_path])

@@ -17,7 +17,7 @@ from extract import ocr
 from extract.pipeline import extract_document
 from schemas import PageFlag
 
-SOURCE = CORPUS / "pdf" / "corpus_cols3_cid.pdf"
+SOURCE = CORPUS / "pdf" / "corpus_cols3_ttf.pdf"
 SCAN_DPI = 200
 
 

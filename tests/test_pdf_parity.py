@@ -22,7 +22,7 @@ from conftest import CORPUS, GOLD
 from extract.cli import app
 from extract.layout import group_articles
 from extract.pdf import read_pdf
-from extract.pipeline import articles_of, extract_document
+from extract.pipeline import articles_of, extract_document, issue_date
 from extract.segment import assemble
 from schemas import BlockKind
 
@@ -39,8 +39,16 @@ RENDERED = [(pdf, i, tuple(a["from"])) for pdf in PAGES for i, a in enumerate(ex
 
 
 @cache
+def extract_once(path: Path):
+    return extract_document(path)
+
+
 def extracted(path: Path):
-    return extract_document(path)[1]
+    return extract_once(path)[1]
+
+
+def period_key(figure) -> tuple:
+    return (figure.time_text, figure.period_start, figure.period_end)
 
 
 @cache
@@ -97,6 +105,19 @@ def test_figures_from_pdf_equal_figures_from_text(pdf: Path, index: int, origin:
     assert text_facts.figures, "a rendered article should carry figures"
     assert [figure_key(f) for f in pdf_facts.figures] == [figure_key(f) for f in text_facts.figures]
     assert (pdf_facts.region and pdf_facts.region.code) == (text_facts.region and text_facts.region.code)
+    if extract_once(CORPUS / f"{name}.txt")[0].published:
+        assert [period_key(f) for f in pdf_facts.figures] == [period_key(f) for f in text_facts.figures]
+
+
+@pytest.mark.parametrize("pdf", PAGES, ids=[p.stem for p in PAGES])
+def test_corpus_page_is_dated_by_its_issue_line(pdf: Path):
+    """The page's header date is the latest date of its bulletins, all of one year, and
+    the PDF document takes it as its own date."""
+    dates = {extract_once(CORPUS / f"{a['from'][0]}.txt")[0].published for a in expected_of(pdf)} - {None}
+    assert len({d.year for d in dates}) <= 1
+    published = extract_once(pdf)[0].published
+    assert published is not None and (not dates or published == max(dates))
+    assert [issue_date(page) for page in read_pdf(pdf, "test").pages] == [published]
 
 
 def inside(box, outer) -> bool:

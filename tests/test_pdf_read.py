@@ -311,3 +311,105 @@ def test_body_in_private_use_characters_stores_none_of_them(tmp_path: Path):
     assert not PRIVATE_USE.search(text)
     assert PageFlag.cid_placeholders in document.pages[0].flags
 
+
+
+# --- typesetting operators: TJ kerning, Tz, Tc, Tw, half-width punctuation ----------------
+
+BODY = 10.0
+COLUMN_W = 125.0
+GUTTER = 6.0
+LEFT_X = 40.0
+RIGHT_X = LEFT_X + COLUMN_W + GUTTER
+TOP_Y = 300.0
+LEADING = 16.0
+LEFT_COLUMN = ["全县现有持证社工185人，", "其中助理社会工作师143人。", "服务12,345人次。"]
+RIGHT_COLUMN = ["街道社工站实现全覆盖，", "新增站点36个，培训骨干", "2,048人次。"]
+HALVED = set("，。、；：")
+"""Full-width punctuation a typesetter may set on half an em."""
+KERNS = (-20, 15, -35, 25, 0, -10, 30)
+"""Per-character kerning (thousandths of an em) a typesetting system writes into TJ arrays."""
+
+
+def _advance(ch: str, size: float, scale: float, halved: bool) -> float:
+    width = pdfmetrics.stringWidth(ch, "STSong-Light", size)
+    if halved and ch in HALVED:
+        width /= 2
+    return width * scale
+
+
+def _draw_line(c: canvas.Canvas, x: float, y: float, text: str, style: str, justify: bool) -> None:
+    """One column line in `style`, justified to the column width unless it ends a paragraph.
+
+    plain: one Tj. tj: a TJ array with per-character kerning plus the justification spread
+    over the gaps between CJK characters (digits stay tight). halfwidth: as tj, with every
+    full-width punctuation mark set on half an em (a +500 adjustment after it). tz: 80%
+    horizontal scaling, justified by character spacing. tc: character and word spacing,
+    justified by character spacing."""
+    font = pdfmetrics.getFont("STSong-Light")
+    t = c.beginText(x, y)
+    t.setFont("STSong-Light", BODY)
+    scale = 0.8 if style == "tz" else 1.0
+    halved = style == "halfwidth"
+    natural = sum(_advance(ch, BODY, scale, halved) for ch in text)
+    kerns = [0.0] * len(text) if style in ("plain", "tz", "tc") else [KERNS[i % len(KERNS)] for i in range(len(text))]
+    kerns[-1] = 0.0
+    natural -= sum(kerns) * BODY / 1000
+    extra = COLUMN_W - natural if justify else 0.0
+    if style == "plain":
+        t.textOut(text)
+    elif style in ("tz", "tc"):
+        if style == "tz":
+            t.setHorizScale(80)
+        else:
+            t.setWordSpace(3)
+        base = 1.0 if style == "tc" else 0.0
+        spread = extra - base * (len(text) - 1)
+        t.setCharSpace((base + spread / (len(text) - 1)) / scale if justify else base)
+        t.textOut(text)
+    else:
+        cjk_gaps = [i for i in range(len(text) - 1) if not (text[i].isascii() or text[i + 1].isascii())]
+        parts = []
+        for i, ch in enumerate(text):
+            adjust = kerns[i]
+            if halved and ch in HALVED:
+                adjust += 500
+            if i in cjk_gaps:
+                adjust -= extra / len(cjk_gaps) * 1000 / BODY
+            parts.append(f"({font.formatForPdf(ch)})")
+            if adjust:
+                parts.append(f"{adjust:.2f}")
+        t._code.append(f"[{' '.join(parts)}] TJ")
+    c.drawText(t)
+
+
+def typeset_page(path: Path, style: str) -> Path:
+    """Two narrow columns with a 6 pt gutter, one bulletin paragraph each, drawn in `style`."""
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=(400, 400))
+    for x, column in ((LEFT_X, LEFT_COLUMN), (RIGHT_X, RIGHT_COLUMN)):
+        for i, text in enumerate(column):
+            _draw_line(c, x, TOP_Y - LEADING * i, text, style, justify=i < len(column) - 1)
+    c.showPage()
+    c.save()
+    return path
+
+
+TYPESET_STYLES = ["tj", "halfwidth", "tz", "tc"]
+
+
+@pytest.mark.parametrize("backend", ["pdfium", "pdfplumber"])
+@pytest.mark.parametrize("style", TYPESET_STYLES)
+def test_typesetting_operators_give_the_plain_lines(tmp_path: Path, style: str, backend: str):
+    """Kerned TJ arrays, 80% horizontal scaling, character and word spacing and half-width
+    punctuation, each justified to a narrow column next to a 6 pt gutter, read as the same
+    lines as the plainly drawn page: the columns apart, no spaces in Chinese or around
+    numbers, no number split."""
+    plain = [ln.text for ln in read_pdf(typeset_page(tmp_path / "plain.pdf", "plain"), "x", backend=backend).pages[0].lines]
+    assert sorted(plain) == sorted(LEFT_COLUMN + RIGHT_COLUMN)
+    page = read_pdf(typeset_page(tmp_path / f"{style}.pdf", style), "x", backend=backend).pages[0]
+    got = [ln.text for ln in page.lines]
+    assert got == plain
+    for line in page.lines:
+        assert " " not in line.text
+        assert line.bbox[0] < RIGHT_X - GUTTER / 2 or line.bbox[0] > RIGHT_X - 1, line.text
+        assert line.bbox[2] < RIGHT_X or line.bbox[0] >= RIGHT_X - 1, line.text
