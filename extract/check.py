@@ -185,41 +185,29 @@ def current_figures(db: sqlite_utils.Database) -> list[FigureView]:
     headlines = _headline_spans(db)
     views = []
     for row in db.query(FIGURES_SQL):
+        own_region = bool(row["region_code"])
         view = FigureView(
-            fact_id=row["fact_id"],
-            article_id=row["article_id"],
-            document_id=row["document_id"],
-            document_path=row["document_path"],
+            **{name: row[name] for name in VIEW_COLUMNS},
             published=_date(row["published"]),
-            headline=row["headline"],
-            source_outlet=row["source_outlet"],
-            idx=row["idx"],
-            metric=row["metric"],
-            subject=row["subject"],
-            value=row["value"],
-            value_max=row["value_max"],
-            unit=row["unit"],
-            value_yuan=row["value_yuan"],
-            approx=row["approx"],
-            part_of=row["part_of"],
-            time_text=row["time_text"],
             period_start=_date(row["period_start"]),
             period_end=_date(row["period_end"]),
             cumulative=bool(row["cumulative"]),
-            organization=row["organization"],
-            region_code=row["region_code"] or row["article_region_code"],
-            region_name=row["region_name"] if row["region_code"] else row["article_region_name"],
-            quote=row["quote"],
-            char_start=row["char_start"],
-            char_end=row["char_end"],
-            page=row["page"],
+            region_code=row["region_code"] if own_region else row["article_region_code"],
+            region_name=row["region_name"] if own_region else row["article_region_name"],
             bbox=json.loads(row["bbox"]) if row["bbox"] else None,
             in_headline=any(s <= row["char_start"] < e for s, e in headlines.get(row["article_id"], [])),
-            updated_at=row["updated_at"],
         )
         review = reviews.get(view.fact_id)
         views.append(apply_review(view, review) if review else view)
     return views
+
+
+VIEW_COLUMNS = (
+    "fact_id", "article_id", "document_id", "document_path", "headline", "source_outlet", "idx",
+    "metric", "subject", "value", "value_max", "unit", "value_yuan", "approx", "part_of",
+    "time_text", "organization", "quote", "char_start", "char_end", "page", "updated_at",
+)
+"""FigureView fields read from the row as they are stored; the others are converted."""
 
 
 def apply_review(view: FigureView, review: dict) -> FigureView:
