@@ -21,14 +21,20 @@ line gaps must not cut, while the gap after an article, a headline or a boxed le
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import itertools
 import re
-import statistics
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemas import BBox, Block, BlockKind, Line, Page
+
+try:
+    from extract.reflow import join_lines
+except ImportError:
+    join_lines = None
 
 HEADLINE_RATIO = 1.45
 SECTION_RATIO = 1.12
@@ -61,8 +67,8 @@ BYLINE_RE = re.compile(
 )
 """A byline line under a headline: `本报记者 张三`, `本报通讯员 李四 王五`, `文/张三`."""
 SOURCE_RE = re.compile(r"^[（(](?:据|来源[：:]|稿件来源[：:]|转自)[^（）()]{2,40}[）)]$")
-LATIN_RE = re.compile(r"[A-Za-z]")
-HANGING = set("，。、；：？！）”’」』》〉")
+LATIN = frozenset(string.ascii_letters)
+HANGING_TEXT = "，。、；：？！）”’」』》〉"
 KIND_COLORS = {
     BlockKind.headline: "#d62728", BlockKind.section: "#ff7f0e", BlockKind.lead: "#9467bd",
     BlockKind.body: "#1f77b4", BlockKind.caption: "#2ca02c", BlockKind.source: "#8c564b",
@@ -104,6 +110,8 @@ class Chunk:
     kind: BlockKind = BlockKind.body
     indented: bool = False
     ends_short: bool = False
+    frame: int = -1
+    """Index of the drawn frame around the first line (-1 when none), set by `leaf_chunks`."""
 
     @property
     def bbox(self) -> BBox:
@@ -111,8 +119,26 @@ class Chunk:
 
 
 def union(boxes) -> BBox:
-    x0s, tops, x1s, bottoms = zip(*(b for b in boxes if b), strict=True)
-    return min(x0s), min(tops), max(x1s), max(bottoms)
+    """The box around the given boxes (None entries skipped), in one pass: it is asked for
+    every chunk and headline."""
+    it = iter(boxes)
+    for first in it:
+        if first:
+            break
+    else:
+        raise ValueError("union of no boxes")
+    x0, top, x1, bottom = first
+    for b in it:
+        if b:
+            if b[0] < x0:
+                x0 = b[0]
+            if b[1] < top:
+                top = b[1]
+            if b[2] > x1:
+                x1 = b[2]
+            if b[3] > bottom:
+                bottom = b[3]
+    return x0, top, x1, bottom
 
 
 def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -123,18 +149,18 @@ def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 
 def measure(lines: list[Line], body: float) -> Metrics:
     """Line pitch and ordinary gap measured between body-size lines stacked in a column."""
-    body_lines = sorted((ln for ln in lines if ln.size and abs(ln.size - body) < 0.1 * body),
-                        key=lambda ln: (ln.bbox[0] // (body * 4), ln.bbox[1]))
+    tolerance, column_width = 0.1 * body, body * 4
+    boxes = [ln.bbox for ln in lines if (size := ln.size) and abs(size - body) < tolerance]
+    boxes.sort(key=lambda box: (box[0] // column_width, box[1]))
+    low, high = 0.9 * body, 2.5 * body
     pitches, gaps = [], []
-    for a, b in itertools.pairwise(body_lines):
-        if overlap(a.bbox[0], a.bbox[2], b.bbox[0], b.bbox[2]) <= 0:
-            continue
-        d = b.bbox[1] - a.bbox[1]
-        if 0.9 * body < d < 2.5 * body:
+    for a, b in itertools.pairwise(boxes):
+        d = b[1] - a[1]
+        if low < d < high and overlap(a[0], a[2], b[0], b[2]) > 0:
             pitches.append(d)
-            gaps.append(max(0.0, b.bbox[1] - a.bbox[3]))
-    pitch = statistics.median(pitches) if pitches else 1.5 * body
-    gap = statistics.median(gaps) if gaps else 0.4 * body
+            gaps.append(max(0.0, b[1] - a[3]))
+    pitch = median(pitches) if pitches else 1.5 * body
+    gap = median(gaps) if gaps else 0.4 * body
     return Metrics(body, pitch, gap)
 
 
@@ -142,34 +168,42 @@ def measure(lines: list[Line], body: float) -> Metrics:
 
 
 def core_right(ln: Line) -> float:
-    """Right edge without hanging closing punctuation (it may reach into the gutter)."""
-    boxes = ln.char_boxes or []
-    for ch, box in zip(reversed(ln.text), reversed(boxes), strict=False):
-        if ch not in HANGING:
-            return box[2]
+    """Right edge without hanging closing punctuation (it may reach into the gutter).
+    Characters and boxes are paired from the end."""
+    boxes, text = ln.char_boxes or [], ln.text
+    core = len(text.rstrip(HANGING_TEXT))
+    k = len(text) - core + 1  # the last character that does not hang, counted from the end
+    if core and k <= len(boxes):
+        return boxes[-k][2]
     return ln.bbox[2]
 
 
-def _split(lines: list[Line], lo: int, hi: int, threshold: float, m: Metrics) -> list[list[Line]]:
+def core_rights_of(lines: list[Line], m: Metrics) -> list[float]:
+    """`core_right` of each line, remembered in `m` for the other levels of the XY-cut."""
     rights = m.core_rights
+    try:
+        return [rights[id(ln)] for ln in lines]
+    except KeyError:
+        for ln in lines:
+            if id(ln) not in rights:
+                rights[id(ln)] = core_right(ln)
+        return [rights[id(ln)] for ln in lines]
 
-    def end(ln: Line) -> float:
-        if hi != 2:
-            return ln.bbox[hi]
-        right = rights.get(id(ln))
-        if right is None:
-            right = rights[id(ln)] = core_right(ln)
-        return right
 
+def _split(lines: list[Line], lo: int, hi: int, threshold: float, m: Metrics) -> list[list[Line]]:
+    """The lines sorted along one axis (`lo`/`hi` index their boxes) and cut wherever the
+    whitespace after everything so far reaches `threshold`."""
     ordered = sorted(lines, key=lambda ln: ln.bbox[lo])
-    groups, current, reach = [], [ordered[0]], end(ordered[0])
-    for ln in ordered[1:]:
-        if ln.bbox[lo] - reach >= threshold:
-            groups.append(current)
-            current = []
-        current.append(ln)
-        reach = max(reach, end(ln))
-    groups.append(current)
+    starts = [ln.bbox[lo] for ln in ordered]
+    ends = core_rights_of(ordered, m) if hi == 2 else [ln.bbox[hi] for ln in ordered]
+    groups, start, reach = [], 0, ends[0]
+    for k in range(1, len(ordered)):
+        if starts[k] - reach >= threshold:
+            groups.append(ordered[start:k])
+            start = k
+        if ends[k] > reach:
+            reach = ends[k]
+    groups.append(ordered[start:])
     return groups
 
 
@@ -177,9 +211,9 @@ def side_by_side(groups: list[list[Line]]) -> list[list[Line]]:
     """Column pieces that share no height are not columns but one piece (a paragraph's short
     last line left of the next paragraph's indented first line): they are merged back."""
     merged = [groups[0]]
-    spans = [(min(ln.bbox[1] for ln in groups[0]), max(ln.bbox[3] for ln in groups[0]))]
+    spans = [vertical_span(groups[0])]
     for group in groups[1:]:
-        span = (min(ln.bbox[1] for ln in group), max(ln.bbox[3] for ln in group))
+        span = vertical_span(group)
         if overlap(*spans[-1], *span) > 0:
             merged.append(group)
             spans.append(span)
@@ -189,16 +223,32 @@ def side_by_side(groups: list[list[Line]]) -> list[list[Line]]:
     return merged
 
 
-def xy_cut(lines: list[Line], m: Metrics) -> list[list[Line]]:
-    """Recursive XY-cut: horizontal strips first, then columns; leaves in reading order."""
+def vertical_span(lines: list[Line]) -> tuple[float, float]:
+    """Top of the highest line and bottom of the lowest."""
+    _, top, _, bottom = union([ln.bbox for ln in lines])
+    return top, bottom
+
+
+def xy_cut(lines: list[Line], m: Metrics, cut_along: str = "") -> list[list[Line]]:
+    """Recursive XY-cut: horizontal strips first, then columns; leaves in reading order.
+
+    `cut_along` ("y" or "x") is the axis along which `lines` were just cut out of a larger
+    piece. Cutting them again along it gives the same piece back: every gap inside it was
+    already measured and found too narrow, against the same reach (lines before the piece end
+    before it starts), and columns that `side_by_side` merged merge again. So that cut is
+    skipped (about a third of all cuts on a newspaper page)."""
     if len(lines) <= 1:
         return [lines] if lines else []
-    for lo, hi, threshold in ((1, 3, m.cut_y), (0, 2, m.cut_x)):
-        groups = _split(lines, lo, hi, threshold, m)
-        if lo == 0 and len(groups) > 1:
-            groups = side_by_side(groups)
-        if len(groups) > 1:
-            return [leaf for g in groups for leaf in xy_cut(g, m)]
+    if cut_along != "y":
+        strips = _split(lines, 1, 3, m.cut_y, m)
+        if len(strips) > 1:
+            return [leaf for g in strips for leaf in xy_cut(g, m, "y")]
+    if cut_along != "x":
+        columns = _split(lines, 0, 2, m.cut_x, m)
+        if len(columns) > 1:
+            columns = side_by_side(columns)
+        if len(columns) > 1:
+            return [leaf for g in columns for leaf in xy_cut(g, m, "x")]
     return [sorted(lines, key=lambda ln: (ln.bbox[1], ln.bbox[0]))]
 
 
@@ -213,6 +263,8 @@ def split_header_footer(lines: list[Line], page: Page, rules: list[BBox]) -> tup
     long_rules = [r for r in rules if r[2] - r[0] >= RULE_MIN_WIDTH * width]
     top = max((r[3] for r in long_rules if r[3] < height * HEADER_ZONE), default=None)
     bottom = min((r[1] for r in long_rules if r[1] > height * (1 - HEADER_ZONE)), default=None)
+    if top is None and bottom is None:
+        return list(lines), []
     content, noise = [], []
     for ln in lines:
         mid = (ln.bbox[1] + ln.bbox[3]) / 2
@@ -228,7 +280,7 @@ def split_continuations(lines: list[Line]) -> tuple[list[Line], list[Line]]:
     noise, one that ends a text line is cut off it."""
     kept, noise = [], []
     for ln in lines:
-        match = CONTINUED_RE.search(ln.text)
+        match = CONTINUED_RE.search(ln.text) if "版" in ln.text else None
         if match is None:
             kept.append(ln)
         elif not ln.text[: match.start()].strip():
@@ -247,29 +299,65 @@ def cut_line(ln: Line, end: int) -> Line:
     return cut
 
 
-def local_body(ln: Line, lines: list[Line], m: Metrics) -> float:
+class LinesByTop:
+    """A page's lines sorted by top, so that questions about the lines in a height band (the
+    local body size, the nearest line above) read that band only, not the whole page.
+    Questions are answered with page-order indices into `lines`, `boxes`, `sizes` and
+    `lengths` (read once here: every headline candidate asks about many lines)."""
+
+    def __init__(self, lines: list[Line]):
+        self.lines = lines
+        self.boxes = [ln.bbox for ln in lines]
+        self.sizes = [ln.size for ln in lines]
+        self.lengths = [len(ln.text) for ln in lines]
+        tops = [b[1] for b in self.boxes]
+        self.order = sorted(range(len(lines)), key=tops.__getitem__)
+        """Page-order indices of the lines, by top."""
+        self.tops = [tops[i] for i in self.order]
+        self.upright = True
+        """Every box's top is above its bottom, so a line ending above `y` also starts above it."""
+        for b in self.boxes:
+            if not b[1] <= b[3]:
+                self.upright = False
+                break
+
+    def above(self, y: float) -> list[int]:
+        """The lines whose top is above `y`."""
+        return self.order[:bisect.bisect_left(self.tops, y)]
+
+    def inside(self, top: float, bottom: float) -> list[int]:
+        """The lines that may lie strictly between `top` and `bottom` (their top does), in
+        page order; the caller checks their bottom."""
+        end = bisect.bisect_left(self.tops, bottom) if self.upright else len(self.order)
+        return sorted(self.order[bisect.bisect_right(self.tops, top):end])
+
+
+def local_body(ln: Line, lines: LinesByTop, m: Metrics) -> float:
     """The most common size, by characters, of the smaller lines in the line's columns within
-    `LOCAL_PITCHES` above and below it: the body size of the story it belongs to."""
+    `LOCAL_PITCHES` above and below it: the body size of the story it belongs to. Lines are
+    counted in page order, which settles ties."""
     x0, top, x1, bottom = ln.bbox
     reach = LOCAL_PITCHES * m.pitch
+    low, high = top - reach, bottom + reach
     limit = 0.95 * (ln.size or m.body)
     weights: dict[float, int] = {}
-    for other in lines:
-        b = other.bbox
-        if (other.size and other.size < limit and b[2] > x0 and b[0] < x1
-                and top - reach < b[1] and b[3] < bottom + reach):
-            key = round(other.size * 2) / 2
-            weights[key] = weights.get(key, 0) + len(other.text)
+    boxes, sizes = lines.boxes, lines.sizes
+    for i in lines.inside(low, high):
+        size, b = sizes[i], boxes[i]
+        if size and size < limit and b[2] > x0 and b[0] < x1 and low < b[1] and b[3] < high:
+            key = round(size * 2) / 2
+            weights[key] = weights.get(key, 0) + lines.lengths[i]
     return max(weights, key=weights.get) if weights else m.body
 
 
-def separated_above(ln: Line, lines: list[Line], rules: list[BBox], m: Metrics) -> bool:
+def separated_above(ln: Line, lines: LinesByTop, rules: list[BBox], m: Metrics) -> bool:
     """Nothing above the line in its columns, or a rule or a story-sized gap between it and
     the nearest line above: where a new story starts."""
     x0, top, x1, _ = ln.bbox
     touch = 0.3 * (ln.size or m.body)
-    above = [o.bbox for o in lines
-             if o is not ln and o.bbox[3] <= top + touch and o.bbox[1] < top and overlap(o.bbox[0], o.bbox[2], x0, x1) > 0]
+    boxes = lines.boxes
+    above = [boxes[i] for i in lines.above(top)
+             if lines.lines[i] is not ln and boxes[i][3] <= top + touch and overlap(boxes[i][0], boxes[i][2], x0, x1) > 0]
     if not above:
         return True
     floor = max(b[3] for b in above)
@@ -279,7 +367,7 @@ def separated_above(ln: Line, lines: list[Line], rules: list[BBox], m: Metrics) 
                for r in rules if r[2] - r[0] >= r[3] - r[1])
 
 
-def is_headline_line(ln: Line, lines: list[Line], rules: list[BBox], m: Metrics) -> bool:
+def is_headline_line(ln: Line, lines: LinesByTop, rules: list[BBox], m: Metrics) -> bool:
     """Headline size relative to the story's own body; or, when a new story starts at the
     line, a bold (or clearly larger) line of section size."""
     size = ln.size or 0
@@ -317,7 +405,9 @@ def headline_groups(lines: list[Line], m: Metrics, rules: list[BBox] = ()) -> li
     """Headline lines stacked closely form one title; within it the largest lines are the
     main title, smaller ones above it the kicker and below it the subtitle. Short section-size
     lines stacked right on a title, centred over it or opening with a dash, join it too."""
-    heads = sorted((ln for ln in lines if is_headline_line(ln, lines, rules, m)), key=lambda ln: ln.bbox[1])
+    by_top = LinesByTop(lines)
+    heads = [ln for ln in lines if is_headline_line(ln, by_top, rules, m)]
+    heads.sort(key=lambda ln: ln.bbox[1])
     stacks: list[list[Line]] = []
     for ln in heads:
         for g in stacks:
@@ -331,9 +421,11 @@ def headline_groups(lines: list[Line], m: Metrics, rules: list[BBox] = ()) -> li
     titles = []
     for g in stacks:
         for ln in extras:
+            if id(ln) in titled:
+                continue
             gap = TITLE_GAP * (ln.size or m.body)
             touch = 0.3 * max(ln.size or m.body, *(t.size or m.body for t in g))
-            if id(ln) not in titled and (stacked(ln, g[0], gap, touch) or stacked(g[-1], ln, gap, touch)) \
+            if (stacked(ln, g[0], gap, touch) or stacked(g[-1], ln, gap, touch)) \
                     and (ln.text.startswith(("——", "—", "--")) or centred_on(ln, g)):
                 titled.add(id(ln))
                 g.append(ln)
@@ -362,18 +454,18 @@ def split_title(lines: list[Line]) -> Title:
     return Title(lines[first:last + 1], lines[:first], lines[last + 1:])
 
 
-def headline_extent(head: BBox, others: list[Line], m: Metrics) -> tuple[float, float]:
-    """The x-range a headline rules over: the columns under it, up to text running past it."""
+def headline_extent(head: BBox, others: list[BBox], m: Metrics) -> tuple[float, float]:
+    """The x-range a headline rules over: the columns under it, up to text running past it.
+    `others` are the boxes of all other lines on the page."""
     x0, top, x1, bottom = head
-    walls = [ln.bbox for ln in others
-             if overlap(ln.bbox[1], ln.bbox[3], top, bottom) > 0.3 * (ln.bbox[3] - ln.bbox[1])]
+    walls = beside(others, top, bottom)
     left = max((w[2] for w in walls if w[2] <= x0 + 1), default=-1e9)
     right = min((w[0] for w in walls if w[0] >= x1 - 1), default=1e9)
     band = band_under(bottom, others, left, right, m)
     if band and all(x0 - 1 <= b[0] and b[2] <= x1 + 1 for b in band):
         band += band_under(max(b[3] for b in band), others, left, right, m)
     if not band:
-        below = [ln.bbox[1] for ln in others if ln.bbox[1] >= bottom - 1 and overlap(ln.bbox[0], ln.bbox[2], x0, x1) > 0]
+        below = [b[1] for b in others if b[1] >= bottom - 1 and overlap(b[0], b[2], x0, x1) > 0]
         if below:
             band = band_under(min(below), others, left, right, m)
     if not band:
@@ -381,33 +473,52 @@ def headline_extent(head: BBox, others: list[Line], m: Metrics) -> tuple[float, 
     return min(x0, *(b[0] for b in band)), max(x1, *(b[2] for b in band))
 
 
-def band_under(bottom: float, others: list[Line], left: float, right: float, m: Metrics) -> list[BBox]:
-    """Boxes of the lines starting within `BAND_PITCHES` under `bottom`, between the walls.
+def beside(boxes: list[BBox], top: float, bottom: float) -> list[BBox]:
+    """The boxes with more than 0.3 of their height between `top` and `bottom`. Asked of
+    every line for every headline: a box wholly above or below is settled without measuring
+    (it shares nothing, which is enough only for an upside-down box)."""
+    out = []
+    for b in boxes:
+        if b[1] < bottom and b[3] > top:
+            if overlap(b[1], b[3], top, bottom) > 0.3 * (b[3] - b[1]):
+                out.append(b)
+        elif b[3] < b[1]:
+            out.append(b)
+    return out
+
+
+def band_under(bottom: float, others: list[BBox], left: float, right: float, m: Metrics) -> list[BBox]:
+    """The boxes among `others` starting within `BAND_PITCHES` under `bottom`, between the walls.
     When all of them sit inside the headline's width (a byline), the caller looks once more
     under them for the columns."""
-    return [ln.bbox for ln in others
-            if bottom - 1 <= ln.bbox[1] <= bottom + BAND_PITCHES * m.pitch
-            and ln.bbox[0] >= left - 1 and ln.bbox[2] <= right + 1]
+    first, last = bottom - 1, bottom + BAND_PITCHES * m.pitch
+    return [b for b in others if first <= b[1] <= last and b[0] >= left - 1 and b[2] <= right + 1]
 
 
 def assign_lines(lines: list[Line], heads: list[list[Line]], m: Metrics) -> tuple[list[list[Line]], list[Line]]:
     """Each non-headline line joins the nearest headline above it whose columns it lies in."""
     members = {id(ln) for g in heads for ln in g}
     others = [ln for ln in lines if id(ln) not in members]
-    boxes = [union([ln.bbox for ln in g]) for g in heads]
+    head_boxes = [[ln.bbox for ln in g] for g in heads]
+    other_boxes = [ln.bbox for ln in others]
+    boxes = [union(hb) for hb in head_boxes]
     extents = []
     for i, box in enumerate(boxes):
-        walls = others + [ln for j, g in enumerate(heads) if j != i for ln in g]
+        walls = other_boxes + [b for j, hb in enumerate(head_boxes) if j != i for b in hb]
         extents.append(headline_extent(box, walls, m))
+    # headlines by bottom, lowest first (ties in page order): the first that fits a line wins
+    nearest_first = sorted(range(len(heads)), key=lambda i: -boxes[i][3])
+    reaches = [(i, boxes[i][3], *extents[i]) for i in nearest_first]
     groups: list[list[Line]] = [[] for _ in heads]
     orphans: list[Line] = []
     for ln in others:
         x0, top, x1, _ = ln.bbox
-        best, best_bottom = None, -1e9
-        for i, (box, (e0, e1)) in enumerate(zip(boxes, extents, strict=True)):
-            if box[3] <= top + 1 and overlap(x0, x1, e0, e1) >= 0.5 * (x1 - x0) and box[3] > best_bottom:
-                best, best_bottom = i, box[3]
-        (groups[best] if best is not None else orphans).append(ln)
+        for i, head_bottom, left, right in reaches:
+            if head_bottom <= top + 1 and overlap(x0, x1, left, right) >= 0.5 * (x1 - x0):
+                groups[i].append(ln)
+                break
+        else:
+            orphans.append(ln)
     return groups, orphans
 
 
@@ -428,28 +539,32 @@ def size_class(ln: Line, m: Metrics) -> str:
 def frame_of(ln: Line, frames: list[BBox]) -> int:
     """Index of the drawn frame around the line's centre, -1 when none."""
     x, y = (ln.bbox[0] + ln.bbox[2]) / 2, (ln.bbox[1] + ln.bbox[3]) / 2
-    return next((i for i, f in enumerate(frames) if f[0] <= x <= f[2] and f[1] <= y <= f[3]), -1)
+    for i, f in enumerate(frames):
+        if f[0] <= x <= f[2] and f[1] <= y <= f[3]:
+            return i
+    return -1
 
 
 def leaf_chunks(leaf: list[Line], m: Metrics, g: Graphics) -> list[Chunk]:
     """One XY-cut leaf (a column piece) becomes paragraph-level chunks."""
-    left = min(ln.bbox[0] for ln in leaf)
-    right = max(ln.bbox[2] for ln in leaf)
+    boxes = [ln.bbox for ln in leaf]
+    left, _, right, _ = union(boxes)
+    sizes = [ln.size or m.body for ln in leaf]
     classes = [size_class(ln, m) for ln in leaf]
     frames = [frame_of(ln, g.frames) for ln in leaf] if g.frames else [-1] * len(leaf)
     cut_y = m.cut_y
     chunks: list[Chunk] = []
     for k, ln in enumerate(leaf):
-        size = ln.size or m.body
-        indented = ln.bbox[0] > left + INDENT_CHARS * size
+        box, size = boxes[k], sizes[k]
+        indented = box[0] > left + INDENT_CHARS * size
         new = (k == 0 or classes[k] != classes[k - 1] or frames[k] != frames[k - 1]
-               or ln.bbox[1] - leaf[k - 1].bbox[3] >= cut_y
+               or box[1] - boxes[k - 1][3] >= cut_y
                or (classes[k] == "body" and (indented or chunks[-1].ends_short)))
         if new:
-            chunks.append(Chunk([ln], indented=indented))
+            chunks.append(Chunk([ln], indented=indented, frame=frames[k]))
         else:
             chunks[-1].lines.append(ln)
-        chunks[-1].ends_short = ln.bbox[2] < right - SHORT_LINE_CHARS * size
+        chunks[-1].ends_short = box[2] < right - SHORT_LINE_CHARS * size
     return chunks
 
 
@@ -457,7 +572,7 @@ def classify(chunk: Chunk, m: Metrics, g: Graphics, lead_frame: int = -1) -> Blo
     """The chunk's kind by size, pattern and geometry. Text in the frame of `lead_frame` (the
     box the article opens with) is its lead; in any other frame it is a sidebar's heading or
     text (`知识链接`), told apart as section and body."""
-    text = "".join(ln.text for ln in chunk.lines)
+    text = "".join([ln.text for ln in chunk.lines])
     first = chunk.lines[0]
     cls = size_class(first, m)
     if cls == "headline":
@@ -466,11 +581,12 @@ def classify(chunk: Chunk, m: Metrics, g: Graphics, lead_frame: int = -1) -> Blo
         return BlockKind.source
     if len(chunk.lines) <= 2 and BYLINE_RE.match(text):
         return BlockKind.byline
-    x0, top, x1, _ = chunk.bbox
-    for im in g.images:
-        if 0 <= top - im[3] <= CAPTION_GAP_PITCHES * m.pitch and overlap(x0, x1, im[0], im[2]) > 0:
-            return BlockKind.caption
-    frame = frame_of(first, g.frames) if g.frames else -1
+    if g.images:
+        x0, top, x1, _ = chunk.bbox
+        for im in g.images:
+            if 0 <= top - im[3] <= CAPTION_GAP_PITCHES * m.pitch and overlap(x0, x1, im[0], im[2]) > 0:
+                return BlockKind.caption
+    frame = chunk.frame
     if frame >= 0 and frame == lead_frame:
         return BlockKind.lead
     if cls == "section" or (first.bold and len(text) <= 24 and not text.endswith("。")):
@@ -483,21 +599,20 @@ def classify(chunk: Chunk, m: Metrics, g: Graphics, lead_frame: int = -1) -> Blo
 def join_chunk_text(lines: list[Line]) -> tuple[str, list[BBox | None]]:
     """Reflow lines into one string with aligned boxes: CJK joins with no space, a Latin word
     broken at a line end gets its space back, a hyphen splitting a word is dropped."""
-    text: list[str] = []
+    text = ""
     boxes: list[BBox | None] = []
     for ln in lines:
-        chars = list(ln.text)
-        cboxes = list(ln.char_boxes or [ln.bbox] * len(chars))
-        if text:
-            if text[-1] == "-" and len(text) > 1 and text[-2].isalpha() and chars[:1] and chars[0].islower():
-                text.pop()
+        piece = ln.text
+        if text and piece:
+            if text[-1] == "-" and len(text) > 1 and text[-2].isalpha() and piece[0].islower():
+                text = text[:-1]
                 boxes.pop()
-            elif LATIN_RE.match(text[-1]) and chars and LATIN_RE.match(chars[0]):
-                text.append(" ")
+            elif text[-1] in LATIN and piece[0] in LATIN:
+                text += " "
                 boxes.append(None)
-        text.extend(chars)
-        boxes.extend(cboxes)
-    return "".join(text), boxes
+        text += piece
+        boxes += ln.char_boxes or [ln.bbox] * len(piece)
+    return text, boxes
 
 
 def align_boxes(source: str, boxes: list, target: str) -> list:
@@ -515,11 +630,7 @@ def reflowed(lines: list[Line], kind: BlockKind) -> tuple[str, list[BBox | None]
     with the characters' boxes aligned to it. Headlines and section headings keep the
     spaces that separate their phrases, as the text path keeps them."""
     text, boxes = join_chunk_text(lines)
-    if kind in (BlockKind.headline, BlockKind.section):
-        return text, boxes
-    try:
-        from extract.reflow import join_lines
-    except ImportError:
+    if kind in (BlockKind.headline, BlockKind.section) or join_lines is None:
         return text, boxes
     joined = join_lines([ln.text for ln in lines])
     if joined == text:
@@ -531,11 +642,18 @@ def chunk_block(chunk: Chunk, page: int) -> Block:
     """The chunk as a Block; its character boxes (built here with the exact type) are set
     after validation so that they stay the very tuples the lines made, not copies."""
     text, boxes = reflowed(chunk.lines, chunk.kind)
-    sizes = [ln.size for ln in chunk.lines if ln.size]
+    sizes = [size for ln in chunk.lines if (size := ln.size)]
     block = Block(kind=chunk.kind, text=text, page=page, bbox=chunk.bbox,
-                  size=statistics.median(sizes) if sizes else None)
+                  size=median(sizes) if sizes else None)
     block.char_boxes = boxes
     return block
+
+
+def median(values: list[float]) -> float:
+    """`statistics.median` (the same result) without its generality: asked for every block."""
+    ordered = sorted(values)
+    half = len(ordered) // 2
+    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
 def article_metrics(lines: list[Line], m: Metrics) -> Metrics:
@@ -560,12 +678,16 @@ def article_chunks(lines: list[Line], m: Metrics, g: Graphics) -> list[Chunk]:
     lead_frame: int | None = None
     for leaf in xy_cut(lines, m):
         for chunk in leaf_chunks(leaf, m, g):
-            frame = frame_of(chunk.lines[0], g.frames) if g.frames else -1
+            frame = chunk.frame
             if lead_frame is None and not BYLINE_RE.match(chunk.lines[0].text):
                 lead_frame = frame
             chunk.kind = classify(chunk, m, g, lead_frame if lead_frame is not None else -1)
             target = aside if frame >= 0 and frame != lead_frame else chunks
-            last = next((c for c in reversed(target) if c.kind != BlockKind.caption), None)
+            last = None
+            for c in reversed(target):
+                if c.kind != BlockKind.caption:
+                    last = c
+                    break
             if (last is not None and chunk.kind == last.kind
                     and chunk.kind in (BlockKind.body, BlockKind.lead, BlockKind.headline)
                     and not chunk.indented and not last.ends_short
@@ -603,8 +725,8 @@ def graphics_of(raw) -> Graphics:
 def body_size_of(lines: list[Line]) -> float:
     weights: dict[float, int] = {}
     for ln in lines:
-        if ln.size:
-            key = round(ln.size * 2) / 2
+        if size := ln.size:
+            key = round(size * 2) / 2
             weights[key] = weights.get(key, 0) + len(ln.text)
     return max(weights, key=weights.get) if weights else 10.0
 

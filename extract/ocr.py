@@ -29,7 +29,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extract.pdf import CLOSING_PUNCT, Glyph, RawPage, page_from_raw
+from extract.glyphs import Glyph, Glyphs, RawPage
+from extract.lines import CLOSING_PUNCT
+from extract.pdf import page_from_raw
 from schemas import Page, PageFlag
 
 log = logging.getLogger(__name__)
@@ -501,9 +503,8 @@ def ocr_page(path: Path, raw: RawPage, page: Page, size: float) -> tuple[Page, f
         return page, size
     area = raw.width * raw.height
     raw.images = [b for b in raw.images if (b[2] - b[0]) * (b[3] - b[1]) < SCAN_COVER * area]
-    raw.glyphs = result.glyphs
+    raw.glyphs = Glyphs.of(result.glyphs)
     raw.rules = [*raw.rules, *result.rules]
-    raw.coords_shared = False
     ocr_read, ocr_size = page_from_raw(raw)
     ocr_read.flags = [f for f in ocr_read.flags if f != PageFlag.needs_ocr] + [PageFlag.ocr]
     log.info("%s page %d: OCR mean confidence %.1f over %d characters (%.1f s)", path, raw.number,

@@ -679,12 +679,19 @@ def join_heading(lines: list[Row]) -> str:
 # --- joining text -----------------------------------------------------------------------
 
 
+ANY_SPACE = re.compile(r"\s")
+
+
 def join_lines(lines: list[str]) -> str:
     """Join wrapped lines of one paragraph: no space for Chinese, digits or split words.
 
     Two Latin words meet with one space only when the copy kept whitespace at the break.
-    Spaces that PDF copying puts around numbers and next to Chinese are removed.
+    Spaces that PDF copying puts around numbers and next to Chinese are removed. Lines
+    without whitespace (most PDF lines) join as they stand.
     """
+    joined = "".join(lines)
+    if not ANY_SPACE.search(joined):
+        return joined
     out = ""
     trailing_space = False
     for raw in lines:

@@ -8,9 +8,19 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import CORPUS, GOLD
-from extract.layout import BYLINE_RE, CONTINUED_RE, draw_layout, group_articles, side_by_side
+from extract.layout import (
+    BYLINE_RE,
+    CONTINUED_RE,
+    Metrics,
+    _split,
+    draw_layout,
+    group_articles,
+    side_by_side,
+)
 from extract.pdf import read_pdf
 from extract.pipeline import extract_document
 from extract.segment import assemble
@@ -152,6 +162,35 @@ def test_pieces_that_share_no_height_are_not_columns():
     assert side_by_side([[last_line], [indented]]) == [[last_line, indented]]
     left, right = line("左栏", 40, 100, 200), line("右栏", 210, 104, 380)
     assert side_by_side([[left], [right]]) == [[left], [right]]
+
+
+@st.composite
+def scattered_lines(draw) -> list[Line]:
+    """Lines anywhere on a page, some with hanging punctuation, odd boxes included (a glyph
+    box may end left of where its line starts, or above its top)."""
+    lines = []
+    for _ in range(draw(st.integers(1, 25))):
+        x0 = draw(st.sampled_from([40.0, 60.0, 150.0, 152.0, 260.0])) + draw(st.floats(0, 20))
+        top = draw(st.floats(0, 400))
+        x1, bottom = x0 + draw(st.floats(-5, 120)), top + draw(st.floats(-3, 30))
+        text = draw(st.text("字文。，）", min_size=1, max_size=5))
+        right = x0 + draw(st.floats(-10, 110))
+        boxes = [(x0, top, right, bottom)] * draw(st.integers(0, len(text) + 1))
+        lines.append(Line(text=text, bbox=(x0, top, x1, bottom), size=10.0, char_boxes=boxes))
+    return lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(scattered_lines())
+def test_a_piece_cut_out_along_an_axis_does_not_cut_again_along_it(lines: list[Line]):
+    """`xy_cut` skips re-cutting a piece along the axis it was just cut out along."""
+    m = Metrics(body=10.0, pitch=15.0, gap=5.0)
+    for lo, hi, threshold, merge in ((1, 3, m.cut_y, False), (0, 2, m.cut_x, True)):
+        pieces = _split(lines, lo, hi, threshold, m)
+        pieces = side_by_side(pieces) if merge else pieces
+        for piece in pieces:
+            again = _split(piece, lo, hi, threshold, m)
+            assert (side_by_side(again) if merge else again) == [piece]
 
 
 def test_continuation_notes_and_bylines_are_recognised():

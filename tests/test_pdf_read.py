@@ -10,18 +10,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from extract.pdf import (
-    BACKENDS,
-    Glyph,
-    RawPage,
-    build_lines,
-    fragment_text,
-    is_dash_rule,
-    page_from_raw,
-    pdfium_pages,
-    read_pdf,
-    redecode_gbk,
-)
+from extract.glyphs import Glyph, RawPage, redecode_gbk
+from extract.lines import build_lines, fragment_text, is_dash_rule
+from extract.pdf import BACKENDS, page_from_raw, pdfium_pages, read_pdf
 from schemas import DocumentKind, PageFlag
 
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
