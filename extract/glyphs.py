@@ -96,9 +96,9 @@ class Glyphs:
         return len(self.text)
 
     def __getitem__(self, i: int) -> Glyph:
-        return Glyph(self.text[i], float(self.x0[i]), float(self.top[i]), float(self.x1[i]),
-                     float(self.bottom[i]), float(self.size[i]), self.font[i], bool(self.bold[i]),
-                     bool(self.visible[i]), bool(self.space[i]), bool(self.space_before[i]))
+        return Glyph(self.text[i], self.x0.item(i), self.top.item(i), self.x1.item(i), self.bottom.item(i),
+                     self.size.item(i), self.font[i], self.bold.item(i), self.visible.item(i),
+                     self.space.item(i), self.space_before.item(i))
 
     def __iter__(self) -> Iterator[Glyph]:
         return (self[i] for i in range(len(self)))

@@ -305,7 +305,7 @@ def build_lines(glyphs: Glyphs | list[Glyph], gap_limit: float = GAP_LIMIT) -> F
     order = kept[baseline_order(mids, table.x0[first].tolist(), table.size[first].tolist())].tolist()
 
     reach = _run_reach(table, bounds)
-    glyph = _glyph_maker(table)
+    glyph = functools.cache(table.__getitem__)
     head_of, end_of, start_of = bounds.tolist(), rightmost_of.tolist(), leftmost_of.tolist()
     merged: list[list[int]] = []
     rightmost: list[int] = []
@@ -370,20 +370,6 @@ def _union(a: list[float], b: list[float]) -> list[float]:
     """The reach (`_run_reach`) that takes in reaches `a` and `b`."""
     return [min(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), max(a[3], b[3]),
             min(a[4], b[4]), max(a[5], b[5]), max(a[6], b[6])]
-
-
-def _glyph_maker(table: Glyphs):
-    """A function giving the `Glyph` at a row of `table`, made once from its columns as
-    lists: the few glyphs compared one by one (the ends of runs) cost no numpy scalar each."""
-    text, font = table.text, table.font
-    x0, top, x1, bottom, size = (getattr(table, n).tolist() for n in ("x0", "top", "x1", "bottom", "size"))
-    bold, visible, space, after_space = (getattr(table, n).tolist() for n in ("bold", "visible", "space", "space_before"))
-
-    @functools.cache
-    def glyph(i: int) -> Glyph:
-        return Glyph(text[i], x0[i], top[i], x1[i], bottom[i], size[i], font[i], bold[i], visible[i], space[i], after_space[i])
-
-    return glyph
 
 
 def _fragments(table: Glyphs, merged: list[list[int]], bounds, stops) -> Fragments:
