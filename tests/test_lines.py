@@ -124,3 +124,17 @@ def test_an_empty_or_invisible_page_has_no_fragments():
     raw = RawPage(1, 100, 100, [])
     clip_to_page(raw)
     assert len(clean_glyphs(raw)[0]) == 0
+
+
+def test_glyphs_of_several_characters_or_none_keep_one_box_per_character():
+    """A glyph may carry a ligature's letters or nothing at all; with a space between two
+    words, the text still has exactly one box per character, each from its own glyph."""
+    glyphs = [Glyph("ﬁ", 10, 10, 15, 20, 10), Glyph("fl", 15, 10, 20, 20, 10), Glyph("", 20, 10, 21, 20, 10),
+              Glyph("x", 24, 10, 29, 20, 10), Glyph("社", 50, 30, 60, 40, 10), Glyph("工", 60, 30, 70, 40, 10)]
+    texts = fragment_texts(build_lines(glyphs))
+    assert [t for t, _ in texts] == ["ﬁfl x", "社工"]
+    (text, boxes), (cjk, cjk_boxes) = texts
+    assert len(boxes) == len(text) and len(cjk_boxes) == len(cjk)
+    assert boxes[1] == boxes[2] == (15.0, 10.0, 20.0, 20.0)
+    assert boxes[3] == (21.0, 10.0, 24.0, 20.0)
+    assert cjk_boxes == [(50.0, 30.0, 60.0, 40.0), (60.0, 30.0, 70.0, 40.0)]
