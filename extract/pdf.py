@@ -154,7 +154,7 @@ class _PdfiumCalls:
         self.font_info = _prototype(pr.FPDFText_GetFontInfo, u, v, i, v, u, v)
         self.font_weight = _prototype(pr.FPDFText_GetFontWeight, i, v, i)
         self.is_generated = _prototype(pr.FPDFText_IsGenerated, i, v, i)
-        self.page_object = _prototype(pr.FPDFPage_GetObject, v, v, i)
+        self.page_object = _prototype(pr.FPDFPage_GetObject, ctypes.c_size_t, v, i)
         self.object_type = _prototype(pr.FPDFPageObj_GetType, i, v)
         self.bounds = _prototype(pr.FPDFPageObj_GetBounds, i, v, v, v, v, v)
         self.draw_mode = _prototype(pr.FPDFPath_GetDrawMode, i, v, v, v)
@@ -211,7 +211,7 @@ def _pdfium_page(page, number: int, pr) -> RawPage:
     glyphs = Glyphs(_code_texts(codes[keep]), x0, top, x1, bottom, size, font=list(font),
                     bold=bold[style], visible=visible[style])
     raw = RawPage(number, width, height, glyphs)
-    _pdfium_graphics(page, raw, pr, view)
+    _pdfium_graphics(page, raw, pr, view, objects[first])
     return raw
 
 
@@ -295,22 +295,26 @@ def _pdfium_widen(tp, thin: list[tuple[int, int, float]], box, pr) -> None:
         box[row, 0], box[row, 2] = cbox[0].value, max(cbox[1].value, cbox[0].value + size * 0.5)
 
 
-def _pdfium_graphics(page, raw: RawPage, pr, view: PageView) -> None:
+def _pdfium_graphics(page, raw: RawPage, pr, view: PageView, text_objects=()) -> None:
     """Images and drawn paths of the page (rules, frames, image stand-ins): the page's
-    objects and their kinds are listed in two mapped calls; only paths and images are
-    measured."""
+    objects are listed in one mapped call and the kinds of those that are not among
+    `text_objects` (the text objects the characters came from) in another; only paths and
+    images are measured."""
     calls = _PdfiumCalls.get(pr)
     handle = ctypes.cast(page.raw, ctypes.c_void_p).value
     count = pr.FPDFPage_CountObjects(page.raw)
-    objects = list(map(calls.page_object, itertools.repeat(handle, count), range(count)))
-    kinds = np.fromiter(map(calls.object_type, objects), dtype=np.int64, count=count)
+    objects = np.fromiter(map(calls.page_object, itertools.repeat(handle, count), range(count)),
+                          dtype=np.uint64, count=count)
+    kinds = np.full(count, pr.FPDF_PAGEOBJ_TEXT, dtype=np.int64)
+    other = np.flatnonzero(~np.isin(objects, np.asarray(text_objects, dtype=np.uint64)))
+    kinds[other] = np.fromiter(map(calls.object_type, objects[other].tolist()), dtype=np.int64, count=len(other))
     drawn_kinds = (kinds == pr.FPDF_PAGEOBJ_PATH) | (kinds == pr.FPDF_PAGEOBJ_IMAGE)
     box = (ctypes.c_float * 4)()
     corners = [ctypes.addressof(box) + 4 * k for k in range(4)]
     modes = (ctypes.c_int * 2)()
     fill, stroke = ctypes.addressof(modes), ctypes.addressof(modes) + 4
     for k in np.flatnonzero(drawn_kinds).tolist():
-        obj = objects[k]
+        obj = int(objects[k])
         if not calls.bounds(obj, *corners):
             continue
         x0, b, x1, t = box
