@@ -54,6 +54,9 @@ BASELINE_JITTER = 0.15
 one, fonts of different ascent on one line)."""
 LOOKBACK_FRAGMENTS = 8
 """Fragments, latest first, that a run is tried against before it starts a fragment."""
+GLYPHS_PER_RUN = 4
+"""Fewer glyphs per run than this on average: a page set one glyph at a time, where deciding
+neighbouring runs all at once pays (`_merge_runs`); the lines are the same either way."""
 
 
 # --- pairs of glyphs ------------------------------------------------------------------
@@ -89,6 +92,27 @@ def pair_joins(last: Glyph, g: Glyph, gap_limit: float, edges: ColumnEdges | Non
             and edges.starts_column(g.x0, small):
         return False
     return -0.6 * size < gap < limit
+
+
+def pairs_join(glyphs: Glyphs, last, g, gap_limit: float, edges: ColumnEdges | None = None):
+    """`pair_joins` for many pairs at once: rows `last` and `g` of `glyphs` (integer arrays,
+    pair by pair), the same arithmetic element by element."""
+    last, g = np.asarray(last, dtype=np.intp), np.asarray(g, dtype=np.intp)
+    last_size, size_g = glyphs.size[last], glyphs.size[g]
+    size = np.maximum(np.maximum(last_size, size_g), 1.0)
+    top, bottom = glyphs.top, glyphs.bottom
+    spaced = glyphs.space[last] | glyphs.space[g]
+    level = np.where(spaced, np.abs(bottom[last] - bottom[g]) < BOTTOM_TOLERANCE * size,
+                     np.abs((top[last] + bottom[last]) / 2 - (top[g] + bottom[g]) / 2) < MID_TOLERANCE * size)
+    small = np.maximum(np.minimum(last_size, size_g), 1.0)
+    punct = np.fromiter((glyphs.text[i] in CLOSING_PUNCT for i in last.tolist()), dtype=bool, count=len(last))
+    x0 = glyphs.x0[g]
+    gap = np.where(punct, x0 - np.minimum(glyphs.x1[last], glyphs.x0[last] + 0.5 * last_size), x0 - glyphs.x1[last])
+    limit = np.where(punct, PUNCT_GAP * small, gap_limit * small)
+    joins = level & (-0.6 * size < gap) & (gap < limit)
+    if edges is not None:
+        joins &= ~(punct & (gap > HALF_BOX_GAP * small) & edges.start_columns(x0, small))
+    return joins
 
 
 def same_baseline(glyphs: Glyphs):
@@ -172,6 +196,13 @@ class ColumnEdges:
         """Whether `x` lies within `EDGE_TOLERANCE` ems of `MIN_EDGE_LINES` line starts."""
         lo = bisect.bisect_left(self.xs, x - EDGE_TOLERANCE * em)
         hi = bisect.bisect_right(self.xs, x + EDGE_TOLERANCE * em)
+        return hi - lo >= MIN_EDGE_LINES
+
+    def start_columns(self, x, em):
+        """`starts_column` for arrays of `x` and `em`."""
+        xs = np.asarray(self.xs, dtype=np.float64)
+        lo = np.searchsorted(xs, x - EDGE_TOLERANCE * em, side="left")
+        hi = np.searchsorted(xs, x + EDGE_TOLERANCE * em, side="right")
         return hi - lo >= MIN_EDGE_LINES
 
 
@@ -304,33 +335,59 @@ def build_lines(glyphs: Glyphs | list[Glyph], gap_limit: float = GAP_LIMIT) -> F
     mids = ((table.top[first] + table.bottom[first]) / 2).tolist()
     order = kept[baseline_order(mids, table.x0[first].tolist(), table.size[first].tolist())].tolist()
 
-    reach = _run_reach(table, bounds)
+    merged = _merge_runs(table, order, bounds.tolist(), rightmost_of.tolist(), leftmost_of.tolist(),
+                         _run_reach(table, bounds), gap_limit, edges)
+    return _fragments(table, merged, bounds, stops)
+
+
+def _merge_runs(table: Glyphs, order: list[int], head_of: list[int], end_of: list[int], start_of: list[int],
+                reach: list[list[float]], gap_limit: float, edges: ColumnEdges) -> list[list[int]]:
+    """Runs (given by their first, rightmost and leftmost glyphs and their reach), taken in
+    baseline `order`, merged into fragments: each joins the latest of the last
+    `LOOKBACK_FRAGMENTS` fragments that it continues (`pair_joins` from the fragment's
+    rightmost glyph) or fits into (`_fits_into`), or starts a fragment of its own.
+
+    Where a run continues the run taken just before it and that run's rightmost glyph still
+    ends the latest fragment, the first test the loop would make is already decided: on
+    pages set one glyph at a time (runs shorter than `GLYPHS_PER_RUN` glyphs on average),
+    `pairs_join` decides all such neighbour pairs at once instead of glyph by glyph."""
     glyph = functools.cache(table.__getitem__)
-    head_of, end_of, start_of = bounds.tolist(), rightmost_of.tolist(), leftmost_of.tolist()
+    x0, x1 = table.x0.item, table.x1.item
+    follows = None
+    if len(order) > 1 and len(order) * GLYPHS_PER_RUN > len(table):
+        follows = pairs_join(table, [end_of[r] for r in order[:-1]], [head_of[r] for r in order[1:]],
+                             gap_limit, edges).tolist()
     merged: list[list[int]] = []
     rightmost: list[int] = []
     leftmost: list[int] = []
     extent: list[list[float]] = []
-    for r in order:
+
+    def join(k: int, r: int) -> None:
+        merged[k].append(r)
+        if x1(end_of[r]) > x1(rightmost[k]):
+            rightmost[k] = end_of[r]
+        if x0(start_of[r]) < x0(leftmost[k]):
+            leftmost[k] = start_of[r]
+        extent[k] = _union(extent[k], reach[r])
+
+    for p, r in enumerate(order):
+        if follows and p and follows[p - 1] and rightmost[-1] == end_of[order[p - 1]]:
+            join(len(merged) - 1, r)
+            continue
         box = reach[r]
         for k in range(len(merged) - 1, max(-1, len(merged) - 1 - LOOKBACK_FRAGMENTS), -1):
             if not _within_reach(box, extent[k]):
                 continue
             head, end, right, left = glyph(head_of[r]), glyph(end_of[r]), glyph(rightmost[k]), glyph(leftmost[k])
             if pair_joins(right, head, gap_limit, edges) or _fits_into(head, end, left, right, gap_limit):
-                merged[k].append(r)
-                if end.x1 > right.x1:
-                    rightmost[k] = end_of[r]
-                if glyph(start_of[r]).x0 < left.x0:
-                    leftmost[k] = start_of[r]
-                extent[k] = _union(extent[k], box)
+                join(k, r)
                 break
         else:
             merged.append([r])
             rightmost.append(end_of[r])
             leftmost.append(start_of[r])
             extent.append(box)
-    return _fragments(table, merged, bounds, stops)
+    return merged
 
 
 REACH_ACROSS = 1.7

@@ -14,12 +14,14 @@ from hypothesis import strategies as st
 from extract import lines
 from extract.glyphs import Glyph, Glyphs, RawPage, body_size, clean_glyphs, clip_to_page
 from extract.lines import (
+    ColumnEdges,
     _fits_into,
     _run_reach,
     _within_reach,
     build_lines,
     fragment_texts,
     pair_joins,
+    pairs_join,
     segment_median,
     to_lines,
 )
@@ -89,6 +91,18 @@ def test_reach_never_rules_out_a_pair_the_merge_would_join(first, end, left, rig
         assert _within_reach(reach_of(first), reach_of(left))
 
 
+@settings(max_examples=200)
+@given(st.lists(st.tuples(glyph(), glyph()), min_size=1, max_size=6), st.booleans(),
+       st.lists(st.floats(-50, 50, allow_nan=False), max_size=8))
+def test_pairs_join_is_pair_joins_for_every_pair(pairs, with_edges, starts):
+    """The all-at-once twin gives exactly the one-by-one answer, column edges included."""
+    table = Glyphs.of([g for pair in pairs for g in pair])
+    edges = ColumnEdges(sorted(starts)) if with_edges else None
+    last, after = list(range(0, len(table), 2)), list(range(1, len(table), 2))
+    together = pairs_join(table, last, after, lines.GAP_LIMIT, edges).tolist()
+    assert together == [pair_joins(a, b, lines.GAP_LIMIT, edges) for a, b in pairs]
+
+
 def page_lines(path: Path):
     out = []
     for raw in pdfium_pages(path):
@@ -104,6 +118,18 @@ def test_pruned_merge_gives_the_lines_of_the_full_merge(path: Path, monkeypatch)
     monkeypatch.setattr(lines, "_within_reach", lambda a, b: True)
     assert page_lines(path) == pruned
     assert sum(map(len, pruned)) > 20
+
+
+@pytest.mark.parametrize("stem", ["corpus_cols4_cid_glyphs", "cols4_ttf"])
+def test_deciding_neighbouring_runs_at_once_changes_no_line(stem: str, monkeypatch):
+    """Pages set one glyph at a time decide neighbouring runs all at once; forced on for
+    every page or off for all, the lines are the same."""
+    path = PAGES[[p.stem for p in PAGES].index(stem)]
+    default = page_lines(path)
+    for glyphs_per_run in (0, 10**9):
+        monkeypatch.setattr(lines, "GLYPHS_PER_RUN", glyphs_per_run)
+        assert page_lines(path) == default
+    assert sum(map(len, default)) > 20
 
 
 def test_fragments_of_one_page_make_texts_together_and_alone():
