@@ -303,18 +303,18 @@ def _pdfium_graphics(page, raw: RawPage, pr, view: PageView, text_objects=()) ->
     calls = _PdfiumCalls.get(pr)
     handle = ctypes.cast(page.raw, ctypes.c_void_p).value
     count = pr.FPDFPage_CountObjects(page.raw)
-    objects = np.fromiter(map(calls.page_object, itertools.repeat(handle, count), range(count)),
-                          dtype=np.uint64, count=count)
+    objects = list(map(calls.page_object, itertools.repeat(handle, count), range(count)))
+    known = set(np.asarray(text_objects, dtype=np.uint64).tolist())
+    other = [k for k, obj in enumerate(objects) if obj not in known]
     kinds = np.full(count, pr.FPDF_PAGEOBJ_TEXT, dtype=np.int64)
-    other = np.flatnonzero(~np.isin(objects, np.asarray(text_objects, dtype=np.uint64)))
-    kinds[other] = np.fromiter(map(calls.object_type, objects[other].tolist()), dtype=np.int64, count=len(other))
+    kinds[other] = np.fromiter(map(calls.object_type, [objects[k] for k in other]), dtype=np.int64, count=len(other))
     drawn_kinds = (kinds == pr.FPDF_PAGEOBJ_PATH) | (kinds == pr.FPDF_PAGEOBJ_IMAGE)
     box = (ctypes.c_float * 4)()
     corners = [ctypes.addressof(box) + 4 * k for k in range(4)]
     modes = (ctypes.c_int * 2)()
     fill, stroke = ctypes.addressof(modes), ctypes.addressof(modes) + 4
     for k in np.flatnonzero(drawn_kinds).tolist():
-        obj = int(objects[k])
+        obj = objects[k]
         if not calls.bounds(obj, *corners):
             continue
         x0, b, x1, t = box
