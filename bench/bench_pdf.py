@@ -1,12 +1,13 @@
 """Speed and memory of the PDF path, against pdfplumber's and pypdfium2's own text output.
 
-    python bench/bench_pdf.py [--rounds 3] [--pages 200] [--no-memory]
+    python bench/bench_pdf.py [--rounds 15] [--pages 200] [--no-memory]
 
 Same pages, same run: the generated newspaper pages in corpus/pdf/. Prints pages per second
 of the full path (characters -> lines -> layout blocks, pypdfium2 and pdfplumber backends),
 of pdfplumber `extract_text()` and of pypdfium2 `get_text_range()` (best round of each, the
 four interleaved within every round), with the full path's time as a multiple of pypdfium2's
-raw text and its speed against pdfplumber's; then peak memory of the full path on a 200-page
+raw text and its speed against pdfplumber's, and the full path's time over the raw text's
+round by round (median and range: on a shared machine the steadier figure); then peak memory of the full path on a 200-page
 file made in /tmp by repeating those pages (against a 20-page file, to show it stays flat):
 page by page (`iter_pdf_pages`, the working memory), with the whole Document kept by
 `read_pdf` (which adds the text and character boxes of every page), and of the real ingest
@@ -154,7 +155,7 @@ PLUMBER, RAW = "pdfplumber extract_text()", "pypdfium2 raw text"
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--no-memory", action="store_true", help="speed only")
     args = parser.parse_args()
