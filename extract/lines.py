@@ -49,6 +49,9 @@ MID_TOLERANCE = 0.35
 BOTTOM_TOLERANCE = 0.6
 """Ems by which the bottoms may differ where a space is one of the two (a space's box
 need not share the line's height, but sits on its baseline)."""
+OVERLAP_LIMIT = 0.6
+"""Ems (of the larger font) by which a glyph may overlap the one before it and still
+continue its line (kerning, tight punctuation)."""
 BASELINE_JITTER = 0.15
 """Ems by which the middles of glyphs set on one baseline may differ (glyphs placed one by
 one, fonts of different ascent on one line)."""
@@ -91,7 +94,7 @@ def pair_joins(last: Glyph, g: Glyph, gap_limit: float, edges: ColumnEdges | Non
     if edges is not None and last.text in CLOSING_PUNCT and gap > HALF_BOX_GAP * small \
             and edges.starts_column(g.x0, small):
         return False
-    return -0.6 * size < gap < limit
+    return -OVERLAP_LIMIT * size < gap < limit
 
 
 def pairs_join(glyphs: Glyphs, last, g, gap_limit: float, edges: ColumnEdges | None = None):
@@ -109,7 +112,7 @@ def pairs_join(glyphs: Glyphs, last, g, gap_limit: float, edges: ColumnEdges | N
     x0 = glyphs.x0[g]
     gap = np.where(punct, x0 - np.minimum(glyphs.x1[last], glyphs.x0[last] + 0.5 * last_size), x0 - glyphs.x1[last])
     limit = np.where(punct, PUNCT_GAP * small, gap_limit * small)
-    joins = level & (-0.6 * size < gap) & (gap < limit)
+    joins = level & (-OVERLAP_LIMIT * size < gap) & (gap < limit)
     if edges is not None:
         joins &= ~(punct & (gap > HALF_BOX_GAP * small) & edges.start_columns(x0, small))
     return joins
@@ -122,7 +125,7 @@ def same_baseline(glyphs: Glyphs):
     size = glyphs.size
     big = np.maximum(np.maximum(size[:-1], size[1:]), 1.0)
     mid = (glyphs.top + glyphs.bottom) / 2
-    return np.abs(mid[:-1] - mid[1:]) < 0.35 * big
+    return np.abs(mid[:-1] - mid[1:]) < MID_TOLERANCE * big
 
 
 def run_starts(glyphs: Glyphs, gap_limit: float) -> list[bool]:
@@ -138,12 +141,12 @@ def run_starts(glyphs: Glyphs, gap_limit: float) -> list[bool]:
     big = np.maximum(np.maximum(size[:-1], size[1:]), 1.0)
     small = np.maximum(np.minimum(size[:-1], size[1:]), 1.0)
     mid = (top + bottom) / 2
-    dy_ok = np.where(space[:-1] | space[1:], np.abs(bottom[:-1] - bottom[1:]) < 0.6 * big,
-                     np.abs(mid[:-1] - mid[1:]) < 0.35 * big)
+    dy_ok = np.where(space[:-1] | space[1:], np.abs(bottom[:-1] - bottom[1:]) < BOTTOM_TOLERANCE * big,
+                     np.abs(mid[:-1] - mid[1:]) < MID_TOLERANCE * big)
     end = np.where(punct, np.minimum(x1, x0 + 0.5 * size), x1)[:-1]
     gap = x0[1:] - end
     limit = np.where(punct[:-1], PUNCT_GAP * small + _spacing_before(x0, x1, dy_ok, small), gap_limit * small)
-    joins = dy_ok & (-0.6 * big < gap) & (gap < limit)
+    joins = dy_ok & (-OVERLAP_LIMIT * big < gap) & (gap < limit)
     joins |= _uniform_spread(x0, x1, size, small, dy_ok)
     starts = [True, *(~joins).tolist()]
     for i in (np.flatnonzero(space[:-1] & ~space[1:]) + 1).tolist():
@@ -392,8 +395,8 @@ def _merge_runs(table: Glyphs, order: list[int], head_of: list[int], end_of: lis
 
 REACH_ACROSS = 1.7
 """Ems across (of the larger font) beyond which no glyph of a run can continue a fragment
-or lead into it: `pair_joins` allows at most `PUNCT_GAP` ems of gap and 0.6 ems of overlap
-measured from ink that lies within half an em of the box."""
+or lead into it: `pair_joins` allows at most `PUNCT_GAP` ems of gap and `OVERLAP_LIMIT` ems
+of overlap, measured from ink that lies within half an em of the box."""
 
 
 def _run_reach(table: Glyphs, bounds) -> list[list[float]]:
