@@ -79,8 +79,8 @@ class Glyphs:
             setattr(self, name, np.asarray(values, dtype=np.float64).reshape(n))
         self.bold = _flags(bold, n, False)
         self.visible = _flags(visible, n, True)
-        self.space = _flags(space, n, None) if space is not None else \
-            np.fromiter(map(str.isspace, text), dtype=bool, count=n)
+        self.space = np.fromiter(map(str.isspace, text), dtype=bool, count=n) if space is None \
+            else _flags(space, n, False)
         self.space_before = _flags(space_before, n, False)
 
     @classmethod
@@ -106,13 +106,18 @@ class Glyphs:
     def take(self, index) -> Glyphs:
         """The rows at `index` (integer positions or a boolean mask), in that order."""
         rows = np.arange(len(self))[index].tolist()
-        pick = operator.itemgetter(*rows) if len(rows) > 1 else lambda values: [values[i] for i in rows]
-        return Glyphs(list(pick(self.text)), *(getattr(self, n)[index] for n in COORDINATES),
-                      font=list(pick(self.font)),
-                      **{n: getattr(self, n)[index] for n in FLAGS})
+        return Glyphs(pick(self.text, rows), *(getattr(self, n)[index] for n in COORDINATES),
+                      font=pick(self.font, rows), **{n: getattr(self, n)[index] for n in FLAGS})
 
 
-def _flags(values, n: int, default: bool | None):
+def pick(values: list, rows: list[int]) -> list:
+    """`[values[i] for i in rows]`, in one call: a column of strings in another row order."""
+    if len(rows) < 2:
+        return [values[i] for i in rows]
+    return list(operator.itemgetter(*rows)(values))
+
+
+def _flags(values, n: int, default: bool):
     if values is None:
         return np.full(n, default, dtype=bool)
     return np.asarray(values, dtype=bool).reshape(n)

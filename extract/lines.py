@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import bisect
 import functools
-import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from extract.glyphs import Glyph, Glyphs
+from extract.glyphs import Glyph, Glyphs, pick
 from schemas import Line
 
 GAP_LIMIT = 0.45
@@ -469,13 +468,6 @@ def segment_median(values, segment, count: int, empty: float = 0.0):
     return np.where(counts > 0, middle, empty)
 
 
-def _pick(values: list, rows: list[int]) -> list:
-    """`[values[i] for i in rows]`, in one call."""
-    if len(rows) < 2:
-        return [values[i] for i in rows]
-    return list(operator.itemgetter(*rows)(values))
-
-
 def _texts(batch: Fragments) -> list[tuple[str, list[tuple[float, float, float, float]]]]:
     """Text of each fragment with one box per character.
 
@@ -485,7 +477,7 @@ def _texts(batch: Fragments) -> list[tuple[str, list[tuple[float, float, float, 
     around numbers)."""
     x0, top, x1, bottom = (batch.column(n) for n in ("x0", "top", "x1", "bottom"))
     size, after_space, fragment_of = batch.column("size"), batch.column("space_before"), batch.fragment_of
-    texts = _pick(batch.glyphs.text, batch.index.tolist())
+    texts = pick(batch.glyphs.text, batch.index.tolist())
     gaps = x0[1:] - x1[:-1]
     inside = fragment_of[1:] == fragment_of[:-1]
     usual = segment_median(gaps[inside], fragment_of[1:][inside], len(batch))

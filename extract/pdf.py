@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ctypes
 import itertools
-import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from extract.glyphs import Glyph, Glyphs, RawPage, clean_glyphs, clip_to_page, is_vertical
+from extract.glyphs import Glyph, Glyphs, RawPage, clean_glyphs, clip_to_page, is_vertical, pick
 from extract.layout import layout_page
 from extract.lines import build_lines, to_lines
 from schemas import Document, DocumentKind, Page, PageFlag
@@ -207,8 +206,7 @@ def _pdfium_page(page, number: int, pr) -> RawPage:
         x0, top, x1, bottom = view.to_page(box[:, 0], box[:, 1], box[:, 2], box[:, 3])
     finally:
         textpage.close()
-    font = operator.itemgetter(*style.tolist())(names) if len(style) > 1 else [names[k] for k in style.tolist()]
-    glyphs = Glyphs(_code_texts(codes[keep]), x0, top, x1, bottom, size, font=list(font),
+    glyphs = Glyphs(_code_texts(codes[keep]), x0, top, x1, bottom, size, font=pick(names, style.tolist()),
                     bold=bold[style], visible=visible[style])
     raw = RawPage(number, width, height, glyphs)
     _pdfium_graphics(page, raw, pr, view, objects[first])
