@@ -38,8 +38,6 @@ FULLWIDTH_SAFE = {chr(c) for c in range(0xFF10, 0xFF1A)} | {"％"} | {
 FOLDED = {ch: unicodedata.normalize("NFKC", ch) for ch in FULLWIDTH_SAFE} | CJK_COMPAT_MAP
 """What a drawn character is stored as: safe full-width forms, Kangxi radicals and
 compatibility ideographs folded one to one (`extract.read.CJK_COMPAT_MAP`)."""
-FOLDED_RE = re.compile("[" + re.escape("".join(sorted(FOLDED))) + "]")
-"""Any character `FOLDED` folds: one search of a page's text tells whether to look further."""
 
 
 @dataclass(slots=True)
@@ -244,7 +242,7 @@ def clean_glyphs(raw: RawPage) -> tuple[Glyphs, float]:
     size = body_size(glyphs, ~glyphs.space & ~placeholder)
     hidden = glyphs.space | (glyphs.size < size * TINY_GLYPH_RATIO) | placeholder
     glyphs.visible &= ~hidden
-    if FOLDED_RE.search(joined):
+    if any(map(FOLDED.__contains__, texts)):
         glyphs.text = [t if skip else FOLDED.get(t, t) for t, skip in zip(texts, hidden.tolist(), strict=True)]
     return glyphs, size
 
