@@ -22,6 +22,7 @@ from typing import IO
 
 import sqlite_utils
 
+from extract import gazetteer
 from extract.check import FigureView, current_figures, parse_time, stored_checks
 from schemas import EXPORT_RECORDS
 from schemas.exports import ArticleRecord, CheckRecord, FigureRecord, OrganizationRecord, Record
@@ -39,17 +40,12 @@ class ExportError(Exception):
 
 
 def region_prefix(code: str) -> str:
-    """The prefix a region code stands for on its own level: 640000 -> 64, 640100 -> 6401."""
+    """`--region` checked (six digits) and turned into the prefix its divisions share
+    (`extract.gazetteer.region_prefix`)."""
     code = code.strip()
     if len(code) != 6 or not code.isdigit():
         raise ExportError(f"--region: not a six-digit region code: {code!r}")
-    if code == "000000":
-        return ""
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
+    return gazetteer.region_prefix(code)
 
 
 def in_region(code: str | None, prefix: str | None) -> bool:

@@ -194,6 +194,16 @@ def _read_aliases(path: Path) -> dict[str, str]:
         return {r["alias"]: r["code"] for r in csv.DictReader(fh, delimiter="\t")}
 
 
+def region_prefix(code: str) -> str:
+    """The prefix a region code shares with every division inside it: 640000 -> 64,
+    640100 -> 6401, 640102 -> 640102, the nation (000000) -> '' (everything)."""
+    if code == COUNTRY.code:
+        return ""
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
 @lru_cache(maxsize=1)
 def load() -> Gazetteer:
     """The shipped gazetteer, loaded once per process."""

@@ -124,3 +124,8 @@ def test_unit_as_it_was_in_a_given_year():
     assert g.as_of(huili, None) is huili
     assert g.as_of(g.get("532901"), 1981).name == "下关市"
     assert g.as_of(g.get("640121"), 2000).code == "640121"
+
+
+def test_region_prefix_is_what_every_division_inside_shares():
+    assert [gazetteer.region_prefix(c) for c in ("640000", "640100", "640102", "100000", "000000")] == [
+        "64", "6401", "640102", "10", ""]

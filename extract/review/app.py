@@ -43,6 +43,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from extract import store
+from extract.gazetteer import region_prefix
 from extract.review import verdicts
 from extract.review.verdicts import UnknownFigure, VerdictError
 from schemas import Correction, ReviewAction
@@ -473,13 +474,6 @@ def parse_number(raw: str) -> float:
         return float(cleaned)
     except ValueError as error:
         raise VerdictError(f"数值必须是数字：{raw}") from error
-
-
-def region_prefix(code: str) -> str:
-    """140000 -> 14, 140100 -> 1401: the prefix shared by a region and what lies inside it."""
-    while len(code) > 2 and code.endswith("00"):
-        code = code[:-2]
-    return code
 
 
 def queue_rows(db: sqlite_utils.Database, filters: dict) -> tuple[list[dict], str | None]:
