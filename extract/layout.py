@@ -25,16 +25,13 @@ import bisect
 import difflib
 import itertools
 import re
+import statistics
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extract.reflow import join_lines
 from schemas import BBox, Block, BlockKind, Line, Page
-
-try:
-    from extract.reflow import join_lines
-except ImportError:
-    join_lines = None
 
 HEADLINE_RATIO = 1.45
 SECTION_RATIO = 1.12
@@ -159,8 +156,8 @@ def measure(lines: list[Line], body: float) -> Metrics:
         if low < d < high and overlap(a[0], a[2], b[0], b[2]) > 0:
             pitches.append(d)
             gaps.append(max(0.0, b[1] - a[3]))
-    pitch = median(pitches) if pitches else 1.5 * body
-    gap = median(gaps) if gaps else 0.4 * body
+    pitch = statistics.median(pitches) if pitches else 1.5 * body
+    gap = statistics.median(gaps) if gaps else 0.4 * body
     return Metrics(body, pitch, gap)
 
 
@@ -626,11 +623,11 @@ def align_boxes(source: str, boxes: list, target: str) -> list:
 
 
 def reflowed(lines: list[Line], kind: BlockKind) -> tuple[str, list[BBox | None]]:
-    """Block text by the project's reflow rules (`extract.reflow.join_lines` when present),
+    """Block text by the project's reflow rules (`extract.reflow.join_lines`),
     with the characters' boxes aligned to it. Headlines and section headings keep the
     spaces that separate their phrases, as the text path keeps them."""
     text, boxes = join_chunk_text(lines)
-    if kind in (BlockKind.headline, BlockKind.section) or join_lines is None:
+    if kind in (BlockKind.headline, BlockKind.section):
         return text, boxes
     joined = join_lines([ln.text for ln in lines])
     if joined == text:
@@ -644,16 +641,9 @@ def chunk_block(chunk: Chunk, page: int) -> Block:
     text, boxes = reflowed(chunk.lines, chunk.kind)
     sizes = [size for ln in chunk.lines if (size := ln.size)]
     block = Block(kind=chunk.kind, text=text, page=page, bbox=chunk.bbox,
-                  size=median(sizes) if sizes else None)
+                  size=statistics.median(sizes) if sizes else None)
     block.char_boxes = boxes
     return block
-
-
-def median(values: list[float]) -> float:
-    """`statistics.median` (the same result) without its generality: asked for every block."""
-    ordered = sorted(values)
-    half = len(ordered) // 2
-    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
 def article_metrics(lines: list[Line], m: Metrics) -> Metrics:

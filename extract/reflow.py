@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from statistics import median
 
+from extract.read import HEADER_FIELD_SEP
 from schemas import Block, BlockKind, Page
 
 SENTENCE_END = re.compile(r"[。！？；…!?;][”’」』）)》\"']*$")
@@ -105,7 +106,6 @@ SIBLING_LINK = re.compile(
     r"\s*(?:[：:]|$)"
 )
 """A link to another page of the site (`上一篇：…`, `下一篇：…`): furniture, never a headline."""
-WEB_HEADER_FIELDS = re.compile(r"\u3000|\s{2,}|[｜|丨]")
 DATED_CLOCK = re.compile(r"(?:日|\d)\s*\d{1,2}[:：]\d{2}(?:\D|$)")
 DOC_NUMBER = re.compile(
     r"^[\u4e00-\u9fff]{1,12}\s*[〔［\[【(（]\s*(?:19|20)\d{2}\s*[〕］\]】)）]\s*第?\s*\d{1,4}\s*号$"
@@ -391,7 +391,7 @@ def is_web_header(text: str) -> bool:
         return False
     if visual_width(text) > HEADING_MAX_CHARS:
         return False
-    return len(WEB_HEADER_FIELDS.split(text.strip())) >= 2 or bool(DATED_CLOCK.search(text))
+    return len(HEADER_FIELD_SEP.split(text.strip())) >= 2 or bool(DATED_CLOCK.search(text))
 
 
 def is_title_text(text: str) -> bool:
