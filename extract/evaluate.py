@@ -48,11 +48,11 @@ class EvalReport:
 
     @property
     def precision(self) -> float:
-        return self.matched / self.extracted if self.extracted else 1.0
+        return self.ratio("matched", "extracted")
 
     @property
     def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 1.0
+        return self.ratio("matched", "gold")
 
     @property
     def f1(self) -> float:
@@ -61,18 +61,19 @@ class EvalReport:
 
     @property
     def approx_accuracy(self) -> float:
-        return self.approx_ok / self.matched if self.matched else 1.0
+        return self.ratio("approx_ok", "matched")
 
     @property
     def metric_accuracy(self) -> float:
-        return self.metric_ok / self.matched if self.matched else 1.0
+        return self.ratio("metric_ok", "matched")
 
     @property
     def part_of_recall(self) -> float:
-        return self.parts_ok / self.parts_gold if self.parts_gold else 1.0
+        return self.ratio("parts_ok", "parts_gold")
 
 
     def ratio(self, ok: str, of: str) -> float:
+        """Count `ok` over count `of`; 1.0 when there is nothing to count."""
         total = getattr(self, of)
         return getattr(self, ok) / total if total else 1.0
 

@@ -25,7 +25,6 @@ from schemas import PageFlag
 
 TINY_GLYPH_RATIO = 0.45
 """Glyphs below this fraction of the body size are spacers, superscript noise or hidden."""
-CID_RE = re.compile(r"\(cid:\d+\)")
 PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010fffd]")
 """Private-use code points: what a font without a ToUnicode map (a Type 3 or symbolic
 font) yields instead of its characters; placeholders like `(cid:N)`, never text."""

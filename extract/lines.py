@@ -266,14 +266,6 @@ class Fragment:
     glyphs: Glyphs
     index: np.ndarray
 
-    @property
-    def x0(self) -> float:
-        return float(self.glyphs.x0[self.index[0]])
-
-    @property
-    def x1(self) -> float:
-        return float(self.glyphs.x1[self.index[-1]])
-
 
 class Fragments(Sequence[Fragment]):
     """A page's fragments laid end to end in one index: `index` holds the glyph rows of
@@ -302,9 +294,7 @@ class Fragments(Sequence[Fragment]):
     def __len__(self) -> int:
         return len(self.lengths)
 
-    def __getitem__(self, k):
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
+    def __getitem__(self, k: int) -> Fragment:
         start = int(self.starts[k])
         return Fragment(self.glyphs, self.index[start:start + int(self.lengths[k])])
 

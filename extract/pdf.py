@@ -352,7 +352,7 @@ def _plumber_page(page) -> RawPage:
             Glyph(text, c["x0"] - left, c["top"] - top, c["x1"] - left, c["bottom"] - top, c["size"], name,
                   bool(BOLD_NAME_RE.search(name)), visible, text.isspace())
         )
-    raw = RawPage(page.page_number, float(right - left), float(bottom - top), Glyphs.of(glyphs))
+    raw = RawPage(page.page_number, float(right - left), float(bottom - top), glyphs)
     if not glyphs and _shows_text(page):
         raw.flags.append(PageFlag.needs_ocr)
 
