@@ -10,8 +10,6 @@ from extract.evaluate import EvalReport, combine, corpus_for, evaluate, format_r
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS, GOLD = ROOT / "corpus", ROOT / "tests" / "gold"
-HELDOUT_CORPUS, HELDOUT_GOLD = CORPUS / "heldout", GOLD / "heldout"
-FINAL_CORPUS, FINAL_GOLD = CORPUS / "final", GOLD / "final"
 
 
 @pytest.fixture(scope="module")
@@ -45,38 +43,27 @@ def test_report_lists_scores_and_problems(report):
         assert "misses" in text
 
 
-@pytest.fixture(scope="module")
-def heldout():
-    if not any(HELDOUT_GOLD.glob("*.json")) or not any(HELDOUT_CORPUS.glob("*.txt")):
-        pytest.skip("held-out corpus or gold files not present")
-    return evaluate(HELDOUT_GOLD, HELDOUT_CORPUS)
+@pytest.fixture(scope="module", params=["heldout", "final"])
+def unseen(request):
+    """A set written apart from the extractor: the held-out set and the final set."""
+    gold = GOLD / request.param
+    corpus = corpus_for(gold)
+    if not any(gold.glob("*.json")) or not any(corpus.glob("*.txt")):
+        pytest.skip(f"{request.param} corpus or gold files not present")
+    return evaluate(gold, corpus)
 
 
-def test_heldout_figures_and_approx(heldout):
+def test_unseen_sets_figures_and_approx(unseen):
     """A floor on bulletins never used for tuning: catches regressions, not a target."""
-    assert heldout.documents > 0
-    assert heldout.f1 >= 0.95, format_report(heldout)
-    assert heldout.approx_accuracy >= 0.97, format_report(heldout)
-
-
-@pytest.fixture(scope="module")
-def final():
-    if not any(FINAL_GOLD.glob("*.json")) or not any(FINAL_CORPUS.glob("*.txt")):
-        pytest.skip("final corpus or gold files not present")
-    return evaluate(FINAL_GOLD, FINAL_CORPUS)
-
-
-def test_final_figures_and_approx(final):
-    """A floor on the independently written final set."""
-    assert final.documents > 0
-    assert final.f1 >= 0.95, format_report(final)
-    assert final.approx_accuracy >= 0.97, format_report(final)
+    assert unseen.documents > 0
+    assert unseen.f1 >= 0.95, format_report(unseen)
+    assert unseen.approx_accuracy >= 0.97, format_report(unseen)
 
 
 def test_corpus_folder_follows_the_gold_folder():
     assert corpus_for(Path("tests/gold")) == Path("corpus")
     assert corpus_for(Path("tests/gold/final")) == Path("corpus/final")
-    assert corpus_for(GOLD / "heldout") == HELDOUT_CORPUS
+    assert corpus_for(GOLD / "heldout") == CORPUS / "heldout"
 
 
 def test_reports_of_several_sets_add_up():
