@@ -1,6 +1,6 @@
 """Speed and memory of the PDF path, against pdfplumber's and pypdfium2's own text output.
 
-    python bench/bench_pdf.py [--rounds 15] [--pages 200] [--no-memory]
+    python bench/bench_pdf.py [--rounds 15] [--pages 200] [--no-memory] [--python-calls]
 
 Same pages, same run: the generated newspaper pages in corpus/pdf/. Prints pages per second
 of the full path (characters -> lines -> layout blocks, pypdfium2 and pdfplumber backends),
@@ -158,11 +158,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--no-memory", action="store_true", help="speed only")
+    parser.add_argument("--python-calls", action="store_true",
+                        help="ask pdfium from Python, call by call, even where the compiled loops are built")
     args = parser.parse_args()
+    from extract import pdfium_calls
+
+    if args.python_calls:
+        pdfium_calls._LOOPS = None
+    calls = "compiled loops (extract/_pdfium_loops.c)" if pdfium_calls._LOOPS is not None else "calls from Python"
     results, times = pages_per_second({FULL: full_path("pdfium"), FULL_PLUMBER: full_path("pdfplumber"),
                                        PLUMBER: plumber_text, RAW: pdfium_text}, args.rounds)
     raw, plumber = results[RAW], results[PLUMBER]
-    print(f"speed: {len(PAGES)} pages, best of {args.rounds} rounds")
+    print(f"speed: {len(PAGES)} pages, best of {args.rounds} rounds; pdfium asked per character by {calls}")
     for name, pps in results.items():
         print(f"  {name:30s} {pps:7.1f} pages/s   time x{raw / pps:5.2f} of pypdfium2 raw"
               f"   x{pps / plumber:5.2f} the speed of pdfplumber extract_text()")

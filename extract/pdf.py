@@ -4,14 +4,15 @@ Two character sources sit behind one small interface (a `RawPage` whose `Glyphs`
 holds the page's characters): pypdfium2 (default: many times faster than pdfminer, and it
 decodes GBK-encoded fonts without a ToUnicode map that pdfminer returns as Latin-1
 mojibake) and pdfplumber (the project's PDF library; used for drawing and as a
-cross-check). `extract.glyphs` cleans the characters, whichever source produced them,
-`extract.lines` builds lines and `extract.layout` turns lines into blocks.
+cross-check). pdfium is asked about each character and text object through
+`extract.pdfium_calls` (a page's calls at once). `extract.glyphs` cleans the characters,
+whichever source produced them, `extract.lines` builds lines and `extract.layout` turns lines
+into blocks.
 """
 
 from __future__ import annotations
 
 import ctypes
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,16 @@ import numpy as np
 from extract.glyphs import Glyph, Glyphs, RawPage, clean_glyphs, clip_to_page, is_vertical, pick
 from extract.layout import layout_page
 from extract.lines import build_lines, to_lines
+from extract.pdfium_calls import (
+    ObjectStyles,
+    PdfiumCalls,
+    char_boxes_and_objects,
+    generated,
+    handle,
+    object_styles,
+    page_objects,
+    pdfium_calls,
+)
 from schemas import Document, DocumentKind, Page, PageFlag
 
 Backend = str  # "pdfium" | "pdfplumber"
@@ -127,46 +138,6 @@ def pdfium_pages(path: Path) -> Iterator[RawPage]:
         doc.close()
 
 
-def _prototype(fn, restype, *argtypes):
-    """`fn` called through a plain prototype: integer handles and addresses in, no pointer
-    object built per call (pypdfium2's typed pointers cost more than the call itself), and
-    the GIL kept over the call (`PYFUNCTYPE`): these calls only read a page already in
-    memory and return at once, so releasing and retaking the lock would cost more than the
-    call itself."""
-    return ctypes.PYFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
-
-
-class _PdfiumCalls:
-    """The pdfium calls made per character or per text object, bound once per process,
-    with the buffers they write into."""
-
-    _bound: _PdfiumCalls | None = None
-
-    def __init__(self, pr) -> None:
-        v, i, u = ctypes.c_void_p, ctypes.c_int, ctypes.c_ulong
-        self.loose_box = _prototype(pr.FPDFText_GetLooseCharBox, i, v, i, v)
-        self.text_object = _prototype(pr.FPDFText_GetTextObject, ctypes.c_size_t, v, i)
-        self.font_size = _prototype(pr.FPDFText_GetFontSize, ctypes.c_double, v, i)
-        self.font = _prototype(pr.FPDFTextObj_GetFont, ctypes.c_size_t, v)
-        self.render_mode = _prototype(pr.FPDFTextObj_GetTextRenderMode, i, v)
-        self.fill = _prototype(pr.FPDFText_GetFillColor, i, v, i, v, v, v, v)
-        self.font_info = _prototype(pr.FPDFText_GetFontInfo, u, v, i, v, u, v)
-        self.font_weight = _prototype(pr.FPDFText_GetFontWeight, i, v, i)
-        self.is_generated = _prototype(pr.FPDFText_IsGenerated, i, v, i)
-        self.page_object = _prototype(pr.FPDFPage_GetObject, ctypes.c_size_t, v, i)
-        self.object_type = _prototype(pr.FPDFPageObj_GetType, i, v)
-        self.bounds = _prototype(pr.FPDFPageObj_GetBounds, i, v, v, v, v, v)
-        self.draw_mode = _prototype(pr.FPDFPath_GetDrawMode, i, v, v, v)
-        self.name = ctypes.create_string_buffer(128)
-        self.flags = ctypes.c_int()
-
-    @classmethod
-    def get(cls, pr) -> _PdfiumCalls:
-        if cls._bound is None:
-            cls._bound = cls(pr)
-        return cls._bound
-
-
 def _pdfium_codes(tp, n: int, pr):
     """The page's characters as code points (a numpy array): one text call, per-character
     only when a character outside the BMP makes the UTF-16 text longer than the count."""
@@ -178,30 +149,27 @@ def _pdfium_codes(tp, n: int, pr):
 
 
 def _pdfium_page(page, number: int, pr) -> RawPage:
-    """One page's glyphs from pdfium in two calls per character (loose box, text object),
-    both run through `map` into preallocated memory; font name, weight, size, fill and
-    render mode are read once per text object and spread to its characters by index."""
+    """One page's glyphs from pdfium: each character's loose box and text object, and each
+    text object's font name, weight, size, fill and render mode (read once per object and
+    spread to its characters by index)."""
     width, height = page.get_size()
     view = PageView.of_pdfium(page)
     textpage = page.get_textpage()
-    calls = _PdfiumCalls.get(pr)
+    calls = pdfium_calls(pr)
     try:
         tp = textpage.raw
-        handle = ctypes.cast(tp, ctypes.c_void_p).value
-        n = pr.FPDFText_CountChars(tp)
-        codes = _pdfium_codes(tp, n, pr)
-        keep = _pdfium_kept(tp, codes, pr)
-        kept, m = keep.tolist(), len(keep)
-        rects = (ctypes.c_float * (4 * m + 4))()
-        base = ctypes.addressof(rects)
-        list(map(calls.loose_box, itertools.repeat(handle, m), kept, range(base, base + 16 * m, 16)))
-        objects = np.fromiter(map(calls.text_object, itertools.repeat(handle, m), kept), dtype=np.uint64, count=m)
+        h = handle(tp)
+        codes = _pdfium_codes(tp, pr.FPDFText_CountChars(tp), pr)
+        keep = _pdfium_kept(tp, h, codes, calls, pr)
+        box, objects = char_boxes_and_objects(calls, h, keep)
         first, style = _first_of_each(objects)
-        sizes, names, bold, visible = _pdfium_styles(handle, objects[first].tolist(), keep[first].tolist(), calls)
+        sizes, names, bold, visible = _pdfium_styles(h, object_styles(calls, h, objects[first], keep[first]),
+                                                     keep[first].tolist(), calls)
         size = sizes[style]
-        box = np.frombuffer(rects, dtype=np.float32, count=4 * m).reshape(m, 4).astype(np.float64)
+        box = box.astype(np.float64)
         thin = np.flatnonzero(box[:, 2] - box[:, 0] < 0.05).tolist()
         if thin:
+            kept = keep.tolist()
             _pdfium_widen(tp, [(kept[k], k, size[k]) for k in thin], box, pr)
         x0, top, x1, bottom = view.to_page(box[:, 0], box[:, 1], box[:, 2], box[:, 3])
     finally:
@@ -209,7 +177,7 @@ def _pdfium_page(page, number: int, pr) -> RawPage:
     glyphs = Glyphs(_code_texts(codes[keep]), x0, top, x1, bottom, size, font=pick(names, style.tolist()),
                     bold=bold[style], visible=visible[style])
     raw = RawPage(number, width, height, glyphs)
-    _pdfium_graphics(page, raw, pr, view, objects[first])
+    _pdfium_graphics(page, raw, pr, view)
     return raw
 
 
@@ -232,7 +200,7 @@ def _code_texts(codes) -> list[str]:
         return [chr(c) for c in np.asarray(codes).tolist()]
 
 
-def _pdfium_kept(tp, codes, pr):
+def _pdfium_kept(tp, h: int, codes, calls, pr):
     """Indexes (a numpy array) of drawn characters: not a placeholder code, not generated by
     pdfium. A surrogate unit is read again as the whole character (in `codes`). Only the
     codes that may be either are asked about (pdfium adds a line break and often a space
@@ -242,44 +210,32 @@ def _pdfium_kept(tp, codes, pr):
         codes[i] = pr.FPDFText_GetUnicode(tp, i)
     placeholder = ((codes == 0) | (codes == 0xFFFE) | (codes == 0xFFFF)) & ~surrogate
     ask = np.flatnonzero((codes < 0x21) & ~placeholder & ~surrogate)
-    if len(ask):
-        handle = ctypes.cast(tp, ctypes.c_void_p).value
-        generated = np.fromiter(map(_PdfiumCalls.get(pr).is_generated, itertools.repeat(handle, len(ask)),
-                                    ask.tolist()), dtype=np.int64, count=len(ask)) == 1
-        placeholder[ask[generated]] = True
+    placeholder[ask[generated(calls, h, ask)]] = True
     return np.flatnonzero(~placeholder)
 
 
-def _pdfium_styles(h: int, objects: list[int], chars: list[int], calls: _PdfiumCalls):
-    """Size, font name, boldness and visibility of each of `objects`, text objects read at
-    one of their characters (`chars`; pdfium reads a character's size and colour from its
-    text object), each call `map`ped over all objects at once; name and weight are read once
-    per font. Invisible: render modes 3 and 7, and white or fully transparent fill unless the
-    glyph is stroked. Bold: weight 600 or more, fill-and-stroke mode, or a bold font name."""
-    m = len(objects)
-    fonts = np.fromiter(map(calls.font, objects), dtype=np.uint64, count=m)
-    _, first, face_of = np.unique(fonts, return_index=True, return_inverse=True)
+def _pdfium_styles(h: int, styles: ObjectStyles, chars: list[int], calls: PdfiumCalls):
+    """Size, font name, boldness and visibility of text objects with `styles`, each read at
+    one of its characters (`chars`); name and weight are read once per font. Invisible:
+    render modes 3 and 7, and white or fully transparent fill unless the glyph is stroked.
+    Bold: weight 600 or more, fill-and-stroke mode, or a bold font name."""
+    _, first, face_of = np.unique(styles.fonts, return_index=True, return_inverse=True)
     faces = [_pdfium_face(h, chars[k], calls) for k in first.tolist()]
-    sizes = np.fromiter(map(calls.font_size, itertools.repeat(h, m), chars), dtype=np.float64, count=m)
-    modes = np.fromiter(map(calls.render_mode, objects), dtype=np.int64, count=m)
-    rgba = (ctypes.c_uint * (4 * m + 4))()
-    base = ctypes.addressof(rgba)
-    has_fill = np.fromiter(map(calls.fill, itertools.repeat(h, m), chars, *(
-        range(base + 4 * c, base + 16 * m + 4 * c, 16) for c in range(4))), dtype=bool, count=m)
-    color = np.frombuffer(rgba, dtype=np.uint32, count=4 * m).reshape(m, 4)
-    blank = has_fill & ((color[:, :3].min(axis=1) >= 243) | (color[:, 3] == 0))
+    modes, color = styles.modes, styles.rgba
+    blank = styles.has_fill & ((color[:, :3].min(axis=1) >= 243) | (color[:, 3] == 0))
     stroked = (modes == 1) | (modes == 2) | (modes == 5) | (modes == 6)
     visible = (modes != 3) & (modes != 7) & ~(blank & ~stroked)
     names = [faces[k][0] for k in face_of.tolist()]
     heavy = np.array([bold for _, bold in faces], dtype=bool)[face_of]
-    return sizes, names, heavy | (modes == 2), visible
+    return styles.sizes, names, heavy | (modes == 2), visible
 
 
-def _pdfium_face(h: int, i: int, calls: _PdfiumCalls) -> tuple[str, bool]:
+def _pdfium_face(h: int, i: int, calls: PdfiumCalls) -> tuple[str, bool]:
     """Base font name of character `i`'s font, and whether the font is bold by its weight
     or its name."""
-    calls.font_info(h, i, ctypes.addressof(calls.name), 128, ctypes.addressof(calls.flags))
-    name = calls.name.value.decode("utf-8", "replace")
+    buffer, flags = ctypes.create_string_buffer(128), ctypes.c_int()
+    calls.font_info(h, i, ctypes.addressof(buffer), 128, ctypes.addressof(flags))
+    name = buffer.value.decode("utf-8", "replace")
     return name, calls.font_weight(h, i) >= 600 or bool(BOLD_NAME_RE.search(name))
 
 
@@ -293,26 +249,19 @@ def _pdfium_widen(tp, thin: list[tuple[int, int, float]], box, pr) -> None:
         box[row, 0], box[row, 2] = cbox[0].value, max(cbox[1].value, cbox[0].value + size * 0.5)
 
 
-def _pdfium_graphics(page, raw: RawPage, pr, view: PageView, text_objects=()) -> None:
+def _pdfium_graphics(page, raw: RawPage, pr, view: PageView) -> None:
     """Images and drawn paths of the page (rules, frames, image stand-ins): the page's
-    objects are listed in one mapped call and the kinds of those that are not among
-    `text_objects` (the text objects the characters came from) in another; only paths and
-    images are measured."""
-    calls = _PdfiumCalls.get(pr)
-    handle = ctypes.cast(page.raw, ctypes.c_void_p).value
-    count = pr.FPDFPage_CountObjects(page.raw)
-    objects = list(map(calls.page_object, itertools.repeat(handle, count), range(count)))
-    known = set(np.asarray(text_objects, dtype=np.uint64).tolist())
-    other = [k for k, obj in enumerate(objects) if obj not in known]
-    kinds = np.full(count, pr.FPDF_PAGEOBJ_TEXT, dtype=np.int64)
-    kinds[other] = np.fromiter(map(calls.object_type, [objects[k] for k in other]), dtype=np.int64, count=len(other))
+    objects and their kinds are listed in one compiled loop; only paths and images are
+    measured."""
+    calls = pdfium_calls(pr)
+    objects, kinds = page_objects(calls, handle(page.raw), pr.FPDFPage_CountObjects(page.raw))
     drawn_kinds = (kinds == pr.FPDF_PAGEOBJ_PATH) | (kinds == pr.FPDF_PAGEOBJ_IMAGE)
     box = (ctypes.c_float * 4)()
     corners = [ctypes.addressof(box) + 4 * k for k in range(4)]
     modes = (ctypes.c_int * 2)()
     fill, stroke = ctypes.addressof(modes), ctypes.addressof(modes) + 4
     for k in np.flatnonzero(drawn_kinds).tolist():
-        obj = objects[k]
+        obj = int(objects[k])
         if not calls.bounds(obj, *corners):
             continue
         x0, b, x1, t = box
