@@ -56,10 +56,6 @@ BASELINE_JITTER = 0.15
 one, fonts of different ascent on one line)."""
 LOOKBACK_FRAGMENTS = 8
 """Fragments, latest first, that a run is tried against before it starts a fragment."""
-NEAR_WINDOW = 16
-"""Runs before it (in merge order) that each run is measured against all at once
-(`_near_before`): the lookback of `LOOKBACK_FRAGMENTS` fragments reaches that far back
-unless runs joined on the way."""
 GLYPHS_PER_RUN = 4
 """Fewer glyphs per run than this on average: a page set one glyph at a time, where deciding
 neighbouring runs all at once pays (`_merge_runs`); the lines are the same either way."""
@@ -331,15 +327,13 @@ def build_lines(glyphs: Glyphs | list[Glyph], gap_limit: float = GAP_LIMIT) -> F
     mids = ((table.top[first] + table.bottom[first]) / 2).tolist()
     order = kept[baseline_order(mids, table.x0[first].tolist(), table.size[first].tolist())].tolist()
 
-    reach = _run_reach(table, bounds)
     merged = _merge_runs(table, order, bounds.tolist(), rightmost_of.tolist(), leftmost_of.tolist(),
-                         reach.tolist(), _near_before(reach[order]), gap_limit, edges)
+                         _run_reach(table, bounds), gap_limit, edges)
     return _fragments(table, merged, bounds, stops)
 
 
 def _merge_runs(table: Glyphs, order: list[int], head_of: list[int], end_of: list[int], start_of: list[int],
-                reach: list[list[float]], near: list[list[bool]], gap_limit: float,
-                edges: ColumnEdges) -> list[list[int]]:
+                reach: list[list[float]], gap_limit: float, edges: ColumnEdges) -> list[list[int]]:
     """Runs (given by their first, rightmost and leftmost glyphs and their reach), taken in
     baseline `order`, merged into fragments: each joins the latest of the last
     `LOOKBACK_FRAGMENTS` fragments that it continues (`pair_joins` from the fragment's
@@ -348,12 +342,7 @@ def _merge_runs(table: Glyphs, order: list[int], head_of: list[int], end_of: lis
     Where a run continues the run taken just before it and that run's rightmost glyph still
     ends the latest fragment, the first test the loop would make is already decided: on
     pages set one glyph at a time (runs shorter than `GLYPHS_PER_RUN` glyphs on average),
-    `pairs_join` decides all such neighbour pairs at once instead of glyph by glyph.
-
-    A fragment that is still a single run has that run's reach, so whether the run at hand
-    is within its reach was already decided for the last `NEAR_WINDOW` runs at once (`near`,
-    from `_near_before`); on most pages no run joins another, and the lookback costs a list
-    lookup per fragment."""
+    `pairs_join` decides all such neighbour pairs at once instead of glyph by glyph."""
     glyph = functools.cache(table.__getitem__)
     x0, x1 = table.x0.item, table.x1.item
     follows = None
@@ -364,12 +353,9 @@ def _merge_runs(table: Glyphs, order: list[int], head_of: list[int], end_of: lis
     rightmost: list[int] = []
     leftmost: list[int] = []
     extent: list[list[float]] = []
-    alone_at: list[int] = []
-    """Per fragment: the order position of its run while it has only one (`JOINED` after)."""
 
     def join(k: int, r: int) -> None:
         merged[k].append(r)
-        alone_at[k] = JOINED
         if x1(end_of[r]) > x1(rightmost[k]):
             rightmost[k] = end_of[r]
         if x0(start_of[r]) < x0(leftmost[k]):
@@ -380,13 +366,9 @@ def _merge_runs(table: Glyphs, order: list[int], head_of: list[int], end_of: lis
         if follows and p and follows[p - 1] and rightmost[-1] == end_of[order[p - 1]]:
             join(len(merged) - 1, r)
             continue
-        box, row = reach[r], near[p]
+        box = reach[r]
         for k in range(len(merged) - 1, max(-1, len(merged) - 1 - LOOKBACK_FRAGMENTS), -1):
-            back = p - alone_at[k]
-            if back <= NEAR_WINDOW:
-                if not row[back - 1]:
-                    continue
-            elif not _within_reach(box, extent[k]):
+            if not _within_reach(box, extent[k]):
                 continue
             head, end, right, left = glyph(head_of[r]), glyph(end_of[r]), glyph(rightmost[k]), glyph(leftmost[k])
             if pair_joins(right, head, gap_limit, edges) or _fits_into(head, end, left, right, gap_limit):
@@ -397,7 +379,6 @@ def _merge_runs(table: Glyphs, order: list[int], head_of: list[int], end_of: lis
             rightmost.append(end_of[r])
             leftmost.append(start_of[r])
             extent.append(box)
-            alone_at.append(p)
     return merged
 
 
@@ -407,7 +388,7 @@ or lead into it: `pair_joins` allows at most `PUNCT_GAP` ems of gap and `OVERLAP
 of overlap, measured from ink that lies within half an em of the box."""
 
 
-def _run_reach(table: Glyphs, bounds):
+def _run_reach(table: Glyphs, bounds) -> list[list[float]]:
     """For each run, what bounds its joins: the extent across of its glyphs (either corner
     order), the ranges of their middles and of their bottoms, and its largest font size,
     as [left, right, lowest middle, highest middle, lowest bottom, highest bottom, size]."""
@@ -415,27 +396,7 @@ def _run_reach(table: Glyphs, bounds):
     columns = [(np.minimum, np.minimum(table.x0, table.x1)), (np.maximum, np.maximum(table.x0, table.x1)),
                (np.minimum, mid), (np.maximum, mid), (np.minimum, table.bottom), (np.maximum, table.bottom),
                (np.maximum, np.abs(table.size))]
-    return np.stack([ufunc.reduceat(values, bounds) for ufunc, values in columns], axis=1)
-
-
-JOINED = -(1 << 62)
-"""`alone_at` of a fragment of several runs: far out of `NEAR_WINDOW`."""
-
-
-def _near_before(reach) -> list[list[bool]]:
-    """For each run (rows of `reach`, in merge order), whether it is within reach
-    (`_within_reach`, the same arithmetic on arrays) of each of the `NEAR_WINDOW` runs
-    before it: row p, column d - 1 for the run d places earlier (False before the first)."""
-    n = len(reach)
-    back = np.arange(n)[:, None] - np.arange(1, NEAR_WINDOW + 1)[None, :]
-    a, b = reach[:, None, :], reach[np.maximum(back, 0)]
-    size = np.maximum(np.maximum(a[..., 6], b[..., 6]), 1.0)
-    across = REACH_ACROSS * size
-    mid, bottom = MID_TOLERANCE * size, BOTTOM_TOLERANCE * size
-    near = ~((a[..., 0] > b[..., 1] + across) | (b[..., 0] > a[..., 1] + across))
-    near &= (((a[..., 2] < b[..., 3] + mid) & (b[..., 2] < a[..., 3] + mid))
-             | ((a[..., 4] < b[..., 5] + bottom) & (b[..., 4] < a[..., 5] + bottom)))
-    return (near & (back >= 0)).tolist()
+    return np.stack([ufunc.reduceat(values, bounds) for ufunc, values in columns], axis=1).tolist()
 
 
 def _within_reach(a: list[float], b: list[float]) -> bool:

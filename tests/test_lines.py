@@ -16,7 +16,6 @@ from extract.glyphs import Glyph, Glyphs, RawPage, body_size, clean_glyphs, clip
 from extract.lines import (
     ColumnEdges,
     _fits_into,
-    _near_before,
     _run_reach,
     _within_reach,
     build_lines,
@@ -77,7 +76,7 @@ def glyph(draw):
 
 
 def reach_of(*members: Glyph) -> list[float]:
-    return _run_reach(Glyphs.of(list(members)), np.array([0]))[0].tolist()
+    return _run_reach(Glyphs.of(list(members)), np.array([0]))[0]
 
 
 @settings(max_examples=400)
@@ -104,23 +103,6 @@ def test_pairs_join_is_pair_joins_for_every_pair(pairs, with_edges, starts):
     assert together == [pair_joins(a, b, lines.GAP_LIMIT, edges) for a, b in pairs]
 
 
-@settings(max_examples=200)
-@given(st.lists(st.lists(glyph(), min_size=1, max_size=3), min_size=1, max_size=lines.NEAR_WINDOW + 4))
-def test_near_before_is_within_reach_for_every_pair_in_the_window(runs):
-    """The all-at-once reach test answers as `_within_reach` does for every pair of runs up
-    to `NEAR_WINDOW` apart, and never for a run before the first."""
-    table = Glyphs.of([g for run in runs for g in run])
-    bounds = np.cumsum([0, *map(len, runs[:-1])])
-    reach = _run_reach(table, bounds)
-    near = _near_before(reach)
-    rows = reach.tolist()
-    for p, row in enumerate(near):
-        assert len(row) == lines.NEAR_WINDOW
-        for back, answer in enumerate(row, start=1):
-            expected = p - back >= 0 and _within_reach(rows[p], rows[p - back])
-            assert answer == expected
-
-
 def page_lines(path: Path):
     out = []
     for raw in pdfium_pages(path):
@@ -134,7 +116,6 @@ def page_lines(path: Path):
 def test_pruned_merge_gives_the_lines_of_the_full_merge(path: Path, monkeypatch):
     pruned = page_lines(path)
     monkeypatch.setattr(lines, "_within_reach", lambda a, b: True)
-    monkeypatch.setattr(lines, "NEAR_WINDOW", 0)
     assert page_lines(path) == pruned
     assert sum(map(len, pruned)) > 20
 
