@@ -71,7 +71,6 @@ class EvalReport:
     def part_of_recall(self) -> float:
         return self.ratio("parts_ok", "parts_gold")
 
-
     def ratio(self, ok: str, of: str) -> float:
         """Count `ok` over count `of`; 1.0 when there is nothing to count."""
         total = getattr(self, of)

@@ -27,6 +27,7 @@ import itertools
 import re
 import statistics
 import string
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,13 +179,13 @@ def core_right(ln: Line) -> float:
 def core_rights_of(lines: list[Line], m: Metrics) -> list[float]:
     """`core_right` of each line, remembered in `m` for the other levels of the XY-cut."""
     rights = m.core_rights
-    try:
-        return [rights[id(ln)] for ln in lines]
-    except KeyError:
-        for ln in lines:
-            if id(ln) not in rights:
-                rights[id(ln)] = core_right(ln)
-        return [rights[id(ln)] for ln in lines]
+    out = []
+    for ln in lines:
+        right = rights.get(id(ln))
+        if right is None:
+            right = rights[id(ln)] = core_right(ln)
+        out.append(right)
+    return out
 
 
 def _split(lines: list[Line], lo: int, hi: int, threshold: float, m: Metrics) -> list[list[Line]]:
@@ -311,12 +312,8 @@ class LinesByTop:
         self.order = sorted(range(len(lines)), key=tops.__getitem__)
         """Page-order indices of the lines, by top."""
         self.tops = [tops[i] for i in self.order]
-        self.upright = True
+        self.upright = all(b[1] <= b[3] for b in self.boxes)
         """Every box's top is above its bottom, so a line ending above `y` also starts above it."""
-        for b in self.boxes:
-            if not b[1] <= b[3]:
-                self.upright = False
-                break
 
     def above(self, y: float) -> list[int]:
         """The lines whose top is above `y`."""
@@ -337,14 +334,13 @@ def local_body(ln: Line, lines: LinesByTop, m: Metrics) -> float:
     reach = LOCAL_PITCHES * m.pitch
     low, high = top - reach, bottom + reach
     limit = 0.95 * (ln.size or m.body)
-    weights: dict[float, int] = {}
     boxes, sizes = lines.boxes, lines.sizes
+    counted = []
     for i in lines.inside(low, high):
         size, b = sizes[i], boxes[i]
         if size and size < limit and b[2] > x0 and b[0] < x1 and low < b[1] and b[3] < high:
-            key = round(size * 2) / 2
-            weights[key] = weights.get(key, 0) + lines.lengths[i]
-    return max(weights, key=weights.get) if weights else m.body
+            counted.append((size, lines.lengths[i]))
+    return commonest_size(counted, m.body)
 
 
 def separated_above(ln: Line, lines: LinesByTop, rules: list[BBox], m: Metrics) -> bool:
@@ -713,12 +709,18 @@ def graphics_of(raw) -> Graphics:
 
 
 def body_size_of(lines: list[Line]) -> float:
+    """The most common size of the lines, by characters."""
+    return commonest_size(((ln.size, len(ln.text)) for ln in lines if ln.size), 10.0)
+
+
+def commonest_size(sizes: Iterable[tuple[float, int]], default: float) -> float:
+    """The size (to 0.5 pt) that most characters have, of (size, characters) pairs; on a tie
+    the size met first; `default` when there are none."""
     weights: dict[float, int] = {}
-    for ln in lines:
-        if size := ln.size:
-            key = round(size * 2) / 2
-            weights[key] = weights.get(key, 0) + len(ln.text)
-    return max(weights, key=weights.get) if weights else 10.0
+    for size, count in sizes:
+        key = round(size * 2) / 2
+        weights[key] = weights.get(key, 0) + count
+    return max(weights, key=weights.get) if weights else default
 
 
 def layout_page(page: Page, raw=None, body: float | None = None) -> list[Block]:

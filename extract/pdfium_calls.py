@@ -14,6 +14,7 @@ over the page (`NATIVE` tells which).
 from __future__ import annotations
 
 import ctypes
+import functools
 import importlib.machinery
 import itertools
 from dataclasses import dataclass
@@ -101,14 +102,10 @@ class PdfiumCalls:
         )
 
 
-_BOUND: dict[int, PdfiumCalls] = {}
-
-
+@functools.cache
 def pdfium_calls(pr) -> PdfiumCalls:
     """The calls of the pdfium library `pr` (pypdfium2.raw), bound on first use."""
-    if id(pr) not in _BOUND:
-        _BOUND[id(pr)] = PdfiumCalls.bind(pr)
-    return _BOUND[id(pr)]
+    return PdfiumCalls.bind(pr)
 
 
 def handle(ptr) -> int:
